@@ -1,0 +1,262 @@
+"""The Spin HTTP component and composition root: routes each request to a command or a query,
+renders results as JSON and every failure as an RFC 9457 problem, and adapts Spin's SQLite host
+API to the domain's Database port. The only module that imports spin_sdk."""
+
+import json
+import re
+import sys
+import traceback
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from spin_sdk import http, sqlite
+from spin_sdk.http import Request, Response
+from spin_sdk.wit.imports.sqlite import (
+    Connection,
+    Error_Io,
+    Value_Blob,
+    Value_Integer,
+    Value_Null,
+    Value_Real,
+    Value_Text,
+)
+from spin_sdk.wit.imports.sqlite import Value as SqliteValue
+from spin_sdk.wit.types import Err
+
+from commands.create_employee import CreateEmployee, create_employee
+from commands.delete_employee import DeleteEmployee, delete_employee
+from commands.update_employee import UpdateEmployee, update_employee
+from domain.database import (
+    Database,
+    DatabaseBusy,
+    DatabaseError,
+    DatabaseUnavailable,
+    Row,
+    SchemaMissing,
+    Value,
+    error_from_message,
+)
+from domain.employee import Employee, EmployeeFields
+from domain.errors import NotFound, ValidationFailed
+from queries.employees import EmployeeSummary, employee, employees
+from web.json_body import BodyTooLarge, MalformedBody, parse_json_object
+from web.routing import MethodNotAllowed, NoRoute, Route, Router
+
+Endpoint = Callable[[Request, Database, Mapping[str, str]], Response]
+
+JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"
+
+
+# Representations
+
+
+def employee_json(found: Employee) -> dict[str, Any]:
+    fields, address = found.fields, found.fields.address
+    return {
+        "id": found.id,
+        "firstName": fields.first_name,
+        "lastName": fields.last_name,
+        "address": {"id": found.id, "street": address.street, "zip": address.zip, "city": address.city},
+    }
+
+
+def summary_json(summary: EmployeeSummary) -> dict[str, Any]:
+    return {"id": summary.id, "name": summary.name, "city": summary.city}
+
+
+def json_response(status: int, document: object, headers: Mapping[str, str] | None = None) -> Response:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(status, {"content-type": JSON, **(headers or {})}, body)
+
+
+# Endpoints
+
+
+def list_employees(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    return json_response(200, [summary_json(summary) for summary in employees(db)])
+
+
+def get_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    found = employee(db, params["id"])
+    if found is None:
+        raise NotFound(params["id"])
+    return json_response(200, employee_json(found))
+
+
+def post_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    fields = EmployeeFields.from_json(parse_json_object(request.body))
+    created = create_employee(CreateEmployee(fields), db)
+    return json_response(201, employee_json(created), {"location": f"/employees/{created.id}"})
+
+
+def put_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    fields = EmployeeFields.from_json(parse_json_object(request.body))
+    updated = update_employee(UpdateEmployee(params["id"], fields), db)
+    return json_response(200, employee_json(updated))
+
+
+def delete_employee_endpoint(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    delete_employee(DeleteEmployee(params["id"]), db)
+    return Response(204, {}, b"")
+
+
+ROUTER: Router[Endpoint] = Router(
+    [
+        Route("GET", "/employees", list_employees),
+        Route("POST", "/employees", post_employee),
+        Route("GET", "/employees/{id}", get_employee),
+        Route("PUT", "/employees/{id}", put_employee),
+        Route("DELETE", "/employees/{id}", delete_employee_endpoint),
+    ]
+)
+
+
+# Errors: the one place where a failure becomes an HTTP problem
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    kind: str = "about:blank",
+    headers: Mapping[str, str] | None = None,
+    **members: object,
+) -> Response:
+    document = {"type": kind, "title": title, "status": status, "detail": detail, **members}
+    response = json_response(status, document, headers)
+    response.headers["content-type"] = PROBLEM_JSON
+    return response
+
+
+def problem_for(error: Exception, request: Request) -> Response:
+    match error:
+        case MalformedBody():
+            return problem(400, "Malformed request body", str(error), "/problems/malformed-body")
+        case ValidationFailed(errors=errors):
+            return problem(
+                422,
+                "Invalid fields",
+                f"{len(errors)} field(s) are missing or invalid.",
+                "/problems/invalid-fields",
+                errors=[{"pointer": e.pointer, "detail": e.detail} for e in errors],
+            )
+        case BodyTooLarge():
+            return problem(413, "Content Too Large", str(error))
+        case NotFound():
+            return problem(404, "Not Found", str(error))
+        case NoRoute():
+            return problem(404, "Not Found", f"nothing is served at {urlsplit(request.uri).path}")
+        case MethodNotAllowed(allowed=allowed):
+            detail = f"{request.method} is not allowed here; use {', '.join(allowed)}"
+            return problem(405, "Method Not Allowed", detail, headers={"allow": ", ".join(allowed)})
+        case SchemaMissing():
+            return problem(503, "Database schema missing", MIGRATE_HINT, "/problems/schema-missing")
+        case DatabaseBusy():
+            detail = "The database is busy with other writes; retry shortly."
+            return problem(503, "Service Unavailable", detail, headers={"retry-after": "1"})
+        case DatabaseUnavailable():
+            detail = "This component has no database labelled 'default'; see spin.toml and local.toml."
+            return problem(503, "Service Unavailable", detail)
+        case _:
+            return internal_error(error, request)
+
+
+MIGRATE_HINT = (
+    "The database has no tables yet. Apply migrations.sql: locally run"
+    " `spin up --sqlite @migrations.sql --runtime-config-file ./local.toml`;"
+    " on Fermyon Cloud run `spin cloud sqlite execute --database <name> @migrations.sql`."
+)
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def internal_error(error: Exception, request: Request) -> Response:
+    """A 500 that names a correlation id and nothing else; the details go to Spin's log."""
+    given = request.headers.get("x-request-id", "")
+    correlation_id = given if _SAFE_REQUEST_ID.match(given) else str(uuid.uuid4())
+    print(f"correlation id {correlation_id}: {request.method} {request.uri} failed", file=sys.stderr)
+    traceback.print_exception(error, file=sys.stderr)
+    detail = f"The request failed unexpectedly. Quote correlation id {correlation_id} when reporting it."
+    return problem(500, "Internal Server Error", detail, correlationId=correlation_id)
+
+
+# The request pipeline
+
+
+def handle(request: Request, db: Database) -> Response:
+    """Answer one request; the whole service, independent of Spin, so tests can call it directly."""
+    request.headers = {name.lower(): value for name, value in request.headers.items()}
+    try:
+        endpoint, params = ROUTER.resolve(request.method, urlsplit(request.uri).path)
+        return endpoint(request, db, params)
+    except Exception as error:
+        return problem_for(error, request)
+
+
+# Spin's SQLite host API as the Database port
+
+
+class SpinDatabase:
+    """The `default` database through Spin's SQLite interface, opened on first use."""
+
+    def __init__(self, label: str = "default") -> None:
+        self._label = label
+        self._connection: Connection | None = None
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        try:
+            result = self._open().execute(sql, [to_sqlite(value) for value in params])
+        except Err as error:
+            raise database_error(error.value) from None
+        return [tuple(from_sqlite(value) for value in row.values) for row in result.rows]
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.__exit__(None, None, None)
+            self._connection = None
+
+    def _open(self) -> Connection:
+        if self._connection is None:
+            try:
+                self._connection = sqlite.open(self._label)
+            except Err as error:
+                raise database_error(error.value) from None
+        return self._connection
+
+
+def database_error(error: object) -> DatabaseError:
+    if isinstance(error, Error_Io):
+        return error_from_message(error.value)
+    return DatabaseUnavailable(type(error).__name__)
+
+
+def to_sqlite(value: Value) -> SqliteValue:
+    match value:
+        case None:
+            return Value_Null()
+        case int():
+            return Value_Integer(value)
+        case float():
+            return Value_Real(value)
+        case str():
+            return Value_Text(value)
+        case bytes():
+            return Value_Blob(value)
+
+
+def from_sqlite(value: SqliteValue) -> Value:
+    return None if isinstance(value, Value_Null) else value.value
+
+
+class IncomingHandler(http.IncomingHandler):
+    """Spin's entry point: one call per HTTP request, on a fresh instance."""
+
+    def handle_request(self, request: Request) -> Response:
+        db = SpinDatabase()
+        try:
+            return handle(request, db)
+        finally:
+            db.close()

@@ -1,0 +1,27 @@
+"""Errors the domain raises; app.py alone turns them into HTTP problems."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid part of a request body, located by a JSON pointer (RFC 6901)."""
+
+    pointer: str
+    detail: str
+
+
+class ValidationFailed(Exception):
+    """The body is well-formed JSON but breaks the schema; every broken field is listed."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(f"{len(errors)} invalid field(s)")
+        self.errors = errors
+
+
+class NotFound(Exception):
+    """No employee has this id (any more)."""
+
+    def __init__(self, employee_id: str) -> None:
+        super().__init__(f"no employee with id {employee_id}")
+        self.employee_id = employee_id

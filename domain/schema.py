@@ -1,0 +1,86 @@
+"""The JSON Schema of the employee payload, and the small validator that enforces it.
+
+The schema is plain data (a JSON Schema 2020-12 subset) so the same object both validates requests
+and documents them; the validator understands exactly the keywords used here.
+"""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from domain.errors import FieldError
+
+Schema = Mapping[str, Any]
+
+# At least one visible character; no control characters; no lone surrogates (JSON allows
+# "\ud800", but such a string is not Unicode and cannot cross into SQLite).
+TEXT_PATTERN = r"^(?=.*\S)[^\x00-\x1f\x7f\ud800-\udfff]*$"
+
+
+def text(max_length: int) -> Schema:
+    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": TEXT_PATTERN}
+
+
+READ_ONLY_ID: Schema = {"type": "string", "readOnly": True, "description": "Ignored on input."}
+
+ADDRESS: Schema = {
+    "type": "object",
+    "required": ["street", "zip", "city"],
+    "properties": {"id": READ_ONLY_ID, "street": text(200), "zip": text(20), "city": text(100)},
+    "additionalProperties": False,
+}
+
+EMPLOYEE_INPUT: Schema = {
+    "type": "object",
+    "required": ["firstName", "lastName", "address"],
+    "properties": {
+        "id": READ_ONLY_ID,
+        "firstName": text(100),
+        "lastName": text(100),
+        "address": ADDRESS,
+    },
+    "additionalProperties": False,
+}
+
+_PYTHON_TYPES: dict[str, type] = {"object": dict, "string": str}
+
+
+def validate(schema: Schema, value: object, pointer: str = "") -> list[FieldError]:
+    """Every way `value` breaks `schema`; empty when it is valid."""
+    expected = schema["type"]
+    if not isinstance(value, _PYTHON_TYPES[expected]):
+        return [FieldError(pointer, f"must be a JSON {expected}")]
+    if isinstance(value, dict):
+        return _validate_object(schema, value, pointer)
+    if isinstance(value, str):
+        return _validate_string(schema, value, pointer)
+    return []
+
+
+def _validate_object(schema: Schema, value: dict[str, object], pointer: str) -> list[FieldError]:
+    properties: Schema = schema["properties"]
+    errors = [
+        FieldError(f"{pointer}/{name}", "is required") for name in schema["required"] if name not in value
+    ]
+    for name, member in value.items():
+        member_pointer = f"{pointer}/{_escape(name)}"
+        if name in properties:
+            errors += validate(properties[name], member, member_pointer)
+        elif schema.get("additionalProperties") is False:
+            errors.append(FieldError(member_pointer, "is not a known field"))
+    return errors
+
+
+def _validate_string(schema: Schema, value: str, pointer: str) -> list[FieldError]:
+    if len(value) < schema.get("minLength", 0):
+        return [FieldError(pointer, "must not be empty")]
+    if len(value) > schema.get("maxLength", len(value)):
+        return [FieldError(pointer, f"must be at most {schema['maxLength']} characters")]
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        return [FieldError(pointer, "must contain a visible character and no control characters")]
+    return []
+
+
+def _escape(name: str) -> str:
+    """A member name as a JSON pointer token (RFC 6901, section 3)."""
+    return name.replace("~", "~0").replace("/", "~1")

@@ -1,0 +1,114 @@
+import pytest
+
+from commands.create_employee import CreateEmployee, create_employee
+from commands.delete_employee import DeleteEmployee, delete_employee
+from commands.update_employee import UpdateEmployee, update_employee
+from domain.database import DatabaseError
+from domain.employee import Address, EmployeeFields
+from domain.errors import NotFound
+from tests.native_db import NativeDatabase
+
+ADA = EmployeeFields("Ada", "Lovelace", Address("12 St James's Square", "SW1Y 4JH", "London"))
+GRACE = EmployeeFields("Grace", "Hopper", Address("1 Navy Way", "20001", "Arlington"))
+
+ALL_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
+
+
+def snapshot(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
+    return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1") for table in ALL_TABLES}
+
+
+def test_create_writes_the_write_tables_and_both_views(db: NativeDatabase) -> None:
+    created = create_employee(CreateEmployee(ADA), db)
+
+    assert created.version == 1
+    assert db.execute("SELECT first_name, last_name, version FROM employees") == [("Ada", "Lovelace", 1)]
+    assert db.execute("SELECT employee_id, city FROM addresses") == [(created.id, "London")]
+    assert db.execute("SELECT id, name, city FROM employee_list_view") == [
+        (created.id, "Lovelace, Ada", "London")
+    ]
+    assert db.execute("SELECT first_name, zip, version FROM employee_details_view") == [
+        ("Ada", "SW1Y 4JH", 1)
+    ]
+
+
+def test_create_gives_each_employee_a_new_uuid4(db: NativeDatabase) -> None:
+    first = create_employee(CreateEmployee(ADA), db)
+    second = create_employee(CreateEmployee(ADA), db)
+    assert first.id != second.id
+    assert first.id[14] == "4"  # the UUID version digit
+
+
+def test_update_replaces_every_field_and_bumps_the_version(db: NativeDatabase) -> None:
+    created = create_employee(CreateEmployee(ADA), db)
+    updated = update_employee(UpdateEmployee(created.id, GRACE), db)
+
+    assert updated.version == 2
+    assert db.execute("SELECT first_name, version FROM employees") == [("Grace", 2)]
+    assert db.execute("SELECT street, zip, city FROM addresses") == [("1 Navy Way", "20001", "Arlington")]
+    assert db.execute("SELECT name, city FROM employee_list_view") == [("Hopper, Grace", "Arlington")]
+    assert db.execute("SELECT last_name, city, version FROM employee_details_view") == [
+        ("Hopper", "Arlington", 2)
+    ]
+
+
+def test_update_of_an_unknown_id_raises_not_found_and_creates_nothing(db: NativeDatabase) -> None:
+    before = snapshot(db)
+    with pytest.raises(NotFound):
+        update_employee(UpdateEmployee("00000000-0000-4000-8000-000000000000", ADA), db)
+    assert snapshot(db) == before
+
+
+def test_delete_removes_the_employee_their_address_and_their_view_rows(db: NativeDatabase) -> None:
+    kept = create_employee(CreateEmployee(GRACE), db)
+    gone = create_employee(CreateEmployee(ADA), db)
+
+    delete_employee(DeleteEmployee(gone.id), db)
+
+    for table in ALL_TABLES:
+        assert db.execute(f"SELECT count(*) FROM {table}") == [(1,)]
+    assert db.execute("SELECT id FROM employee_details_view") == [(kept.id,)]
+
+
+def test_delete_twice_raises_not_found_the_second_time(db: NativeDatabase) -> None:
+    created = create_employee(CreateEmployee(ADA), db)
+    delete_employee(DeleteEmployee(created.id), db)
+    with pytest.raises(NotFound):
+        delete_employee(DeleteEmployee(created.id), db)
+
+
+@pytest.mark.parametrize("failing_table", ["addresses", "employee_list_view", "employee_details_view"])
+def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
+    db: NativeDatabase, failing_table: str
+) -> None:
+    create_employee(CreateEmployee(GRACE), db)
+    before = snapshot(db)
+    db.execute(
+        f"CREATE TEMP TRIGGER fail BEFORE INSERT ON {failing_table}"
+        " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+    )
+
+    with pytest.raises(DatabaseError):
+        create_employee(CreateEmployee(ADA), db)
+
+    assert snapshot(db) == before
+
+
+def test_a_failure_in_a_projection_of_update_rolls_back_the_write_tables(db: NativeDatabase) -> None:
+    created = create_employee(CreateEmployee(ADA), db)
+    before = snapshot(db)
+    db.execute(
+        "CREATE TEMP TRIGGER fail BEFORE INSERT ON employee_details_view"
+        " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
+    )
+
+    with pytest.raises(DatabaseError):
+        update_employee(UpdateEmployee(created.id, GRACE), db)
+
+    assert snapshot(db) == before
+
+
+def test_the_database_itself_refuses_a_second_address_for_one_employee(db: NativeDatabase) -> None:
+    created = create_employee(CreateEmployee(ADA), db)
+    with pytest.raises(DatabaseError):
+        db.execute("INSERT INTO addresses VALUES (?, 'x', 'y', 'z')", (created.id,))

@@ -1,0 +1,1 @@
+"""HTTP plumbing that knows nothing of employees or of Spin: routing and reading JSON bodies."""

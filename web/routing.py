@@ -1,0 +1,58 @@
+"""A declarative route table: (method, path pattern, handler), resolved to a handler or to the
+reason there is none (404 for an unknown path, 405 with the allowed methods for a known one)."""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+Handler = TypeVar("Handler")
+
+_PARAMETER = re.compile(r"\{(\w+)\}")
+
+
+class NoRoute(Exception):
+    """No route has this path."""
+
+
+class MethodNotAllowed(Exception):
+    """Routes have this path, but not with this method."""
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(f"allowed: {', '.join(allowed)}")
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class Route(Generic[Handler]):
+    method: str
+    pattern: str  # "/employees/{id}": each {name} matches one non-empty path segment
+    handler: Handler
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        regex = _PARAMETER.sub(r"(?P<\1>[^/]+)", self.pattern)
+        object.__setattr__(self, "_regex", re.compile(f"^{regex}$"))
+
+    def match(self, path: str) -> dict[str, str] | None:
+        found = self._regex.match(path)
+        return found.groupdict() if found else None
+
+
+class Router(Generic[Handler]):
+    def __init__(self, routes: Sequence[Route[Handler]]) -> None:
+        self.routes = routes
+
+    def resolve(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
+        """The handler for this request and the path parameters it gets."""
+        allowed: list[str] = []
+        for route in self.routes:
+            params = route.match(path)
+            if params is None:
+                continue
+            if route.method == method:
+                return route.handler, params
+            allowed.append(route.method)
+        if allowed:
+            raise MethodNotAllowed(allowed)
+        raise NoRoute(path)
