@@ -1,0 +1,53 @@
+# The two commands a user needs: `make run` and `make test`. Each installs what it needs first
+# (a virtual environment with the pinned packages, the local host's npm packages) and rebuilds
+# app.wasm only when a source changed.
+
+LISTEN ?= 127.0.0.1:3000
+PYTHON ?= python3
+
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := devhost/node_modules/.installed
+SOURCES := app.py $(shell find commands queries domain web -name '*.py' 2>/dev/null)
+# The build command lives in spin.toml, so `spin build` and `make build` make the same app.wasm.
+BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('spin.toml', 'rb'))['component']['employees']['build']['command'])")
+SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
+SPIN := $(shell command -v spin 2>/dev/null)
+
+.PHONY: run test build lint unit e2e clean
+
+run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
+ifdef SPIN
+	spin up $(SPIN_UP_FLAGS)
+else
+	@echo "spin is not on PATH: serving with the local Spin-compatible host (devhost/)"
+	node devhost/spin-up.mjs $(SPIN_UP_FLAGS)
+endif
+
+test: lint app.wasm $(NODE_STAMP)
+	$(VENV)/bin/python -m pytest
+
+unit: $(VENV_STAMP)
+	$(VENV)/bin/python -m pytest tests/unit
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+build: app.wasm
+
+app.wasm: $(SOURCES) spin.toml $(VENV_STAMP)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BUILD_COMMAND)
+
+$(VENV_STAMP): requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(NODE_STAMP): devhost/package.json devhost/package-lock.json
+	cd devhost && npm ci --no-audit --no-fund
+	touch $@
+
+clean:
+	rm -rf app.wasm .spin

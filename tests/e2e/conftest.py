@@ -1,0 +1,30 @@
+"""End-to-end fixtures: the built app.wasm served over real HTTP, one database per test module."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.spin_server import ROOT, SpinServer
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_component() -> Path:
+    wasm = ROOT / "app.wasm"
+    if not wasm.exists():
+        pytest.fail("app.wasm is missing: run the end-to-end tests with `make test`, which builds it")
+    return wasm
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
+    running = SpinServer(tmp_path_factory.mktemp("spin")).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(server: SpinServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30.0) as http:
+        yield http

@@ -1,0 +1,29 @@
+"""Small helpers shared by the end-to-end tests: random payloads and reading the database file."""
+
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+WRITE_AND_VIEW_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
+
+
+def new_employee(**changes: Any) -> dict[str, Any]:
+    """A valid POST body with a random surname, so tests sharing a database never collide."""
+    employee: dict[str, Any] = {
+        "firstName": "Grace",
+        "lastName": f"Hopper-{uuid.uuid4().hex[:8]}",
+        "address": {"street": "1 Navy Way", "zip": "20001", "city": "Arlington"},
+    }
+    employee.update(changes)
+    return employee
+
+
+def query(database: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Read or change the database file directly, as another process would."""
+    with sqlite3.connect(database) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def snapshot(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1") for table in WRITE_AND_VIEW_TABLES}
