@@ -18,7 +18,9 @@ def project_employee_list(db: Database, event: Event) -> None:
         return
     employee = event.employee
     db.execute(
-        "INSERT OR REPLACE INTO employee_list_view (id, name, city, sort_key) VALUES (?, ?, ?, ?)",
+        "INSERT INTO employee_list_view (id, name, city, sort_key) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city,"
+        " sort_key = excluded.sort_key",
         (employee.id, employee.list_name, employee.fields.address.city, employee.list_name.casefold()),
     )
 
@@ -29,8 +31,11 @@ def project_employee_details(db: Database, event: Event) -> None:
         return
     employee, fields = event.employee, event.employee.fields
     db.execute(
-        "INSERT OR REPLACE INTO employee_details_view"
-        " (id, first_name, last_name, street, zip, city, version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO employee_details_view"
+        " (id, first_name, last_name, street, zip, city, version) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,"
+        " last_name = excluded.last_name, street = excluded.street, zip = excluded.zip,"
+        " city = excluded.city, version = excluded.version",
         (
             employee.id,
             fields.first_name,
