@@ -58,16 +58,21 @@ def validate(schema: Schema, value: object, pointer: str = "") -> list[FieldErro
 
 
 def _validate_object(schema: Schema, value: dict[str, object], pointer: str) -> list[FieldError]:
+    """Errors in the schema's property order, then the members the schema does not know."""
     properties: Schema = schema["properties"]
-    errors = [
-        FieldError(f"{pointer}/{name}", "is required") for name in schema["required"] if name not in value
-    ]
-    for name, member in value.items():
+    errors: list[FieldError] = []
+    for name, member_schema in properties.items():
         member_pointer = f"{pointer}/{_escape(name)}"
-        if name in properties:
-            errors += validate(properties[name], member, member_pointer)
-        elif schema.get("additionalProperties") is False:
-            errors.append(FieldError(member_pointer, "is not a known field"))
+        if name in value:
+            errors += validate(member_schema, value[name], member_pointer)
+        elif name in schema["required"]:
+            errors.append(FieldError(member_pointer, "is required"))
+    if schema.get("additionalProperties") is False:
+        errors += [
+            FieldError(f"{pointer}/{_escape(name)}", "is not a known field")
+            for name in value
+            if name not in properties
+        ]
     return errors
 
 
