@@ -1,0 +1,141 @@
+// Turns app.wasm into something that can answer requests: transpiles it with
+// jco once per content hash into .spin/devhost/<sha256>/, compiles the core
+// modules once, and instantiates them either once (shared, replaced after a
+// trap) or per request (`--fresh-instance`, as Spin does).
+
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// jco's package exports hide package.json; its entry point is dist/api.js.
+const JCO_PACKAGE = join(dirname(fileURLToPath(import.meta.resolve('@bytecodealliance/jco'))), '..', 'package.json');
+const JCO_VERSION = JSON.parse(readFileSync(JCO_PACKAGE, 'utf8')).version;
+const CACHE_MARKER = 'devhost-cache.json';
+const JS_NAME = 'app';
+
+async function isUsableCache(dir) {
+  try {
+    const marker = JSON.parse(await readFile(join(dir, CACHE_MARKER), 'utf8'));
+    return marker.jco === JCO_VERSION;
+  } catch {
+    return false;
+  }
+}
+
+async function transpileInto(wasm, dir) {
+  const { transpile } = await import('@bytecodealliance/jco');
+  const { files } = await transpile(wasm, {
+    name: JS_NAME,
+    instantiation: 'async',
+    emitTypescriptDeclarations: false,
+    quiet: true,
+  });
+  // Build in a scratch folder and rename, so a killed transpile is never reused.
+  const scratch = `${dir}.tmp-${process.pid}`;
+  await rm(scratch, { recursive: true, force: true });
+  for (const [name, bytes] of Array.isArray(files) ? files : Object.entries(files)) {
+    await mkdir(dirname(join(scratch, name)), { recursive: true });
+    await writeFile(join(scratch, name), bytes);
+  }
+  await writeFile(join(scratch, CACHE_MARKER), JSON.stringify({ jco: JCO_VERSION }));
+  await rm(dir, { recursive: true, force: true });
+  await rename(scratch, dir);
+}
+
+/** Old transpiles are ~40 MB each; keep only the current one. */
+async function pruneSiblings(dir) {
+  const parent = dirname(dir);
+  for (const entry of await readdir(parent)) {
+    if (entry !== basename(dir)) await rm(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+async function compileCoreModules(dir) {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.wasm'));
+  const modules = await Promise.all(names.map(async (name) => WebAssembly.compile(await readFile(join(dir, name)))));
+  return new Map(names.map((name, i) => [name, modules[i]]));
+}
+
+/**
+ * @param {string} wasmPath the component
+ * @param {string} cacheRoot folder for transpiled output (under .spin/)
+ * @returns {Promise<{ instantiate(imports: object): Promise<object>, transpileMs: number | null }>}
+ */
+export async function loadComponent(wasmPath, cacheRoot) {
+  const wasm = await readFile(wasmPath);
+  const dir = join(cacheRoot, createHash('sha256').update(wasm).digest('hex'));
+  let transpileMs = null;
+  if (!(await isUsableCache(dir))) {
+    const started = performance.now();
+    await mkdir(cacheRoot, { recursive: true });
+    await transpileInto(wasm, dir);
+    transpileMs = performance.now() - started;
+    await pruneSiblings(dir);
+  }
+  const [{ instantiate }, modules] = await Promise.all([
+    import(pathToFileURL(join(dir, `${JS_NAME}.js`)).href),
+    compileCoreModules(dir),
+  ]);
+  return {
+    transpileMs,
+    instantiate: (imports) => instantiate((name) => modules.get(name), imports),
+  };
+}
+
+/**
+ * Runs requests through the component's `wasi:http/incoming-handler`.
+ * A throw out of `handle` is a trap: the instance is poisoned and replaced.
+ */
+export class ComponentRunner {
+  #component;
+  #imports;
+  #freshInstance;
+  #shared = null;
+
+  constructor({ component, imports, freshInstance }) {
+    this.#component = component;
+    this.#imports = imports;
+    this.#freshInstance = freshInstance;
+  }
+
+  /** Instantiates up front in shared mode so start-up errors show at start-up. */
+  async warmUp() {
+    if (!this.#freshInstance) await this.#acquire();
+  }
+
+  /**
+   * Calls `handle(request, outparam)`; resolves once the guest has returned.
+   * Rejects with the trap if the guest trapped.
+   */
+  async handle(request, outparam) {
+    const { instance, discard } = await this.#acquire();
+    try {
+      instance.incomingHandler.handle(request, outparam);
+    } catch (trap) {
+      discard();
+      throw trap;
+    }
+  }
+
+  async #acquire() {
+    if (this.#freshInstance) {
+      return { instance: await this.#component.instantiate(this.#imports), discard: () => {} };
+    }
+    const pending = (this.#shared ??= this.#component.instantiate(this.#imports));
+    const discard = () => {
+      if (this.#shared === pending) this.#shared = null;
+    };
+    let instance;
+    try {
+      instance = await pending;
+    } catch (error) {
+      discard();
+      throw error;
+    }
+    // Another request may have trapped this instance while we waited for it.
+    if (this.#shared !== pending) return this.#acquire();
+    return { instance, discard };
+  }
+}
