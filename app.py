@@ -8,6 +8,8 @@ import sys
 import traceback
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,15 +41,27 @@ from domain.database import (
     error_from_message,
 )
 from domain.employee import Employee, EmployeeFields
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import NotFound, ValidationFailed, VersionConflict
+from domain.schema import EMPLOYEE_INPUT, depth
 from queries.employees import EmployeeSummary, employee, employees
-from web.json_body import BodyTooLarge, MalformedBody, parse_json_object
+from web.conditional import MalformedPrecondition, etag, expected_version, none_match
+from web.idempotency import (
+    IdempotencyKey,
+    IdempotencyKeyReused,
+    InvalidIdempotencyKey,
+    StoredResponse,
+    respond_once,
+)
+from web.json_body import BodyTooLarge, MalformedBody, UnsupportedMediaType, parse_json_object
+from web.openapi import openapi_document
+from web.pagination import list_query, next_link
 from web.routing import MethodNotAllowed, NoRoute, Route, Router
 
 Endpoint = Callable[[Request, Database, Mapping[str, str]], Response]
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
+EMPLOYEE_DEPTH = depth(EMPLOYEE_INPUT)
 
 
 # Representations
@@ -72,35 +86,73 @@ def json_response(status: int, document: object, headers: Mapping[str, str] | No
     return Response(status, {"content-type": JSON, **(headers or {})}, body)
 
 
+def employee_response(status: int, found: Employee, headers: Mapping[str, str] | None = None) -> Response:
+    return json_response(status, employee_json(found), {"etag": etag(found.version), **(headers or {})})
+
+
+def employee_body(request: Request) -> tuple[dict[str, Any], EmployeeFields]:
+    """The POST/PUT body, parsed and validated: the raw document and the fields it sets."""
+    document = parse_json_object(request.body, request.headers.get("content-type"), EMPLOYEE_DEPTH)
+    return document, EmployeeFields.from_json(document)
+
+
 # Endpoints
 
 
 def list_employees(request: Request, db: Database, params: Mapping[str, str]) -> Response:
-    return json_response(200, [summary_json(summary) for summary in employees(db)])
+    url = urlsplit(request.uri)
+    page = employees(db, list_query(url.query))
+    links = {"link": next_link(url.path, url.query, page.next)} if page.next else {}
+    return json_response(200, [summary_json(summary) for summary in page.employees], links)
 
 
 def get_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
     found = employee(db, params["id"])
     if found is None:
         raise NotFound(params["id"])
-    return json_response(200, employee_json(found))
+    if none_match(request.headers.get("if-none-match"), found.version):
+        return Response(304, {"etag": etag(found.version)}, b"")
+    return employee_response(200, found)
 
 
 def post_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
-    fields = EmployeeFields.from_json(parse_json_object(request.body))
-    created = create_employee(CreateEmployee(fields), db)
-    return json_response(201, employee_json(created), {"location": f"/employees/{created.id}"})
+    document, fields = employee_body(request)
+
+    def create() -> Response:
+        created = create_employee(CreateEmployee(fields), db)
+        return employee_response(201, created, {"location": f"/employees/{created.id}"})
+
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return create()
+    stored, replayed = respond_once(
+        db, IdempotencyKey.of(key, document), lambda: stored_response(create()), datetime.now(UTC)
+    )
+    return Response(stored.status, {**stored.headers, **_replayed(replayed)}, stored.body)
 
 
 def put_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
-    fields = EmployeeFields.from_json(parse_json_object(request.body))
-    updated = update_employee(UpdateEmployee(params["id"], fields), db)
-    return json_response(200, employee_json(updated))
+    _, fields = employee_body(request)
+    expected = expected_version(request.headers.get("if-match"))
+    return employee_response(200, update_employee(UpdateEmployee(params["id"], fields, expected), db))
 
 
 def delete_employee_endpoint(request: Request, db: Database, params: Mapping[str, str]) -> Response:
-    delete_employee(DeleteEmployee(params["id"]), db)
+    expected = expected_version(request.headers.get("if-match"))
+    delete_employee(DeleteEmployee(params["id"], expected), db)
     return Response(204, {}, b"")
+
+
+def get_openapi(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    return json_response(200, openapi_document())
+
+
+def stored_response(response: Response) -> StoredResponse:
+    return StoredResponse(response.status, dict(response.headers), response.body or b"")
+
+
+def _replayed(replayed: bool) -> dict[str, str]:
+    return {"idempotent-replayed": "true"} if replayed else {}
 
 
 ROUTER: Router[Endpoint] = Router(
@@ -110,6 +162,7 @@ ROUTER: Router[Endpoint] = Router(
         Route("GET", "/employees/{id}", get_employee),
         Route("PUT", "/employees/{id}", put_employee),
         Route("DELETE", "/employees/{id}", delete_employee_endpoint),
+        Route("GET", "/openapi.json", get_openapi),
     ]
 )
 
@@ -135,16 +188,24 @@ def problem_for(error: Exception, request: Request) -> Response:
     match error:
         case MalformedBody():
             return problem(400, "Malformed request body", str(error), "/problems/malformed-body")
+        case MalformedPrecondition() | InvalidIdempotencyKey():
+            return problem(400, "Malformed request header", str(error), "/problems/malformed-header")
         case ValidationFailed(errors=errors):
             return problem(
                 422,
                 "Invalid fields",
                 f"{len(errors)} field(s) are missing or invalid.",
                 "/problems/invalid-fields",
-                errors=[{"pointer": e.pointer, "detail": e.detail} for e in errors],
+                errors=[asdict(e) for e in errors],
             )
+        case IdempotencyKeyReused():
+            return problem(422, "Idempotency key reused", str(error), "/problems/idempotency-key-reused")
         case BodyTooLarge():
             return problem(413, "Content Too Large", str(error))
+        case UnsupportedMediaType():
+            return problem(415, "Unsupported Media Type", str(error))
+        case VersionConflict():
+            return problem(412, "Precondition Failed", str(error), "/problems/version-conflict")
         case NotFound():
             return problem(404, "Not Found", str(error))
         case NoRoute():

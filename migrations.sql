@@ -23,14 +23,21 @@ CREATE TABLE IF NOT EXISTS addresses (
 -- Read model: denormalized, shaped like the responses, written only by projectors.
 
 CREATE TABLE IF NOT EXISTS employee_list_view (
-    id       TEXT PRIMARY KEY,
-    name     TEXT NOT NULL,  -- "Last, First"
-    city     TEXT NOT NULL,
-    sort_key TEXT NOT NULL   -- name, case-folded: the list's order
+    id        TEXT PRIMARY KEY,
+    name      TEXT NOT NULL,  -- "Last, First", as shown
+    city      TEXT NOT NULL,
+    sort_key  TEXT NOT NULL,  -- the name case-folded: the list's order, with id as tie-break
+    city_key  TEXT NOT NULL,  -- the city case-folded: the `city` filter
+    first_key TEXT NOT NULL,  -- first and last name case-folded: the `q` prefix filter
+    last_key  TEXT NOT NULL
 ) STRICT;
 
-CREATE INDEX IF NOT EXISTS employee_list_view_by_sort_key
-    ON employee_list_view (sort_key, id);
+-- Each list page walks one of these in order from its cursor and stops after `limit` rows; both
+-- cover every column the page reads, so no row is looked up in the table.
+CREATE INDEX IF NOT EXISTS employee_list_view_by_name
+    ON employee_list_view (sort_key, id, name, city, first_key, last_key);
+CREATE INDEX IF NOT EXISTS employee_list_view_by_city
+    ON employee_list_view (city_key, sort_key, id, name, city, first_key, last_key);
 
 CREATE TABLE IF NOT EXISTS employee_details_view (
     id         TEXT    PRIMARY KEY,
@@ -41,3 +48,15 @@ CREATE TABLE IF NOT EXISTS employee_details_view (
     city       TEXT    NOT NULL,
     version    INTEGER NOT NULL
 ) STRICT;
+
+-- Responses of POST /employees sent with an Idempotency-Key, kept for replay for 24 hours.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key         TEXT    PRIMARY KEY,
+    fingerprint TEXT    NOT NULL,  -- SHA-256 of the request payload
+    status      INTEGER NOT NULL,
+    headers     TEXT    NOT NULL,  -- JSON object
+    body        BLOB    NOT NULL,
+    created_at  TEXT    NOT NULL
+) STRICT;
+
+CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);

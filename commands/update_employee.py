@@ -3,8 +3,13 @@
 from dataclasses import dataclass
 
 from domain.database import Database, transaction
-from domain.employee import Employee, EmployeeFields
-from domain.errors import NotFound
+from domain.employee import (
+    Employee,
+    EmployeeFields,
+    ExpectedVersion,
+    nothing_matched,
+    version_condition,
+)
 from domain.events import EmployeeUpdated
 from domain.projections import project
 from domain.timestamps import utc_now
@@ -14,18 +19,20 @@ from domain.timestamps import utc_now
 class UpdateEmployee:
     employee_id: str
     fields: EmployeeFields
+    expected: ExpectedVersion | None = None
 
 
 def update_employee(command: UpdateEmployee, db: Database) -> Employee:
     fields = command.fields
+    condition, versions = version_condition(command.expected)
     with transaction(db):
         rows = db.execute(
             "UPDATE employees SET first_name = ?, last_name = ?, version = version + 1,"
-            " updated_at = ? WHERE id = ? RETURNING version",
-            (fields.first_name, fields.last_name, utc_now(), command.employee_id),
+            f" updated_at = ? WHERE id = ?{condition} RETURNING version",
+            (fields.first_name, fields.last_name, utc_now(), command.employee_id, *versions),
         )
         if not rows:
-            raise NotFound(command.employee_id)
+            raise nothing_matched(command.employee_id, command.expected)
         db.execute(
             "UPDATE addresses SET street = ?, zip = ?, city = ? WHERE employee_id = ?",
             (fields.address.street, fields.address.zip, fields.address.city, command.employee_id),

@@ -5,6 +5,7 @@ In the component it is Spin's SQLite connection (see app.py); on CPython it is `
 never by a host's message text.
 """
 
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, Protocol
@@ -46,19 +47,30 @@ def error_from_message(message: str) -> DatabaseError:
     return DatabaseError(message)
 
 
+_in_transaction: "weakref.WeakSet[Database]" = weakref.WeakSet()
+
+
 @contextmanager
 def transaction(db: Database) -> Iterator[None]:
-    """Run the block as one all-or-nothing write transaction."""
+    """Run the block as one all-or-nothing write transaction. Inside another transaction on the
+    same database it joins that one, so a caller can make a command part of a larger write."""
+    if db in _in_transaction:
+        yield
+        return
     # A no-op inside a transaction, so it goes first. Spin's SQLite enables foreign keys by
     # default, but other hosts (libSQL, plain SQLite) do not.
     db.execute("PRAGMA foreign_keys = ON")
     # IMMEDIATE takes the write lock now: a deferred transaction that upgrades later can fail
     # with SQLITE_BUSY in a way no busy timeout resolves.
     db.execute("BEGIN IMMEDIATE")
+    _in_transaction.add(db)
     try:
         yield
     except BaseException:
         with suppress(DatabaseError):  # SQLite may have rolled back by itself already
             db.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    else:
+        db.execute("COMMIT")
+    finally:
+        _in_transaction.discard(db)

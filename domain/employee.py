@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed, VersionConflict
 from domain.schema import EMPLOYEE_INPUT, validate
 
 
@@ -48,3 +48,25 @@ class Employee:
     def list_name(self) -> str:
         """The name as the list shows it: "Last, First"."""
         return f"{self.fields.last_name}, {self.fields.first_name}"
+
+
+@dataclass(frozen=True)
+class ExpectedVersion:
+    """A precondition on a write (HTTP If-Match): it goes ahead only if the employee is at one of
+    `versions` now, or exists at all when `versions` is None (`If-Match: *`)."""
+
+    versions: frozenset[int] | None = None
+
+
+def version_condition(expected: ExpectedVersion | None) -> tuple[str, tuple[int, ...]]:
+    """SQL to add to `WHERE id = ?`, so the version check and the write are one statement."""
+    if expected is None or expected.versions is None:
+        return "", ()
+    ordered = tuple(sorted(expected.versions))
+    return f" AND version IN ({', '.join('?' * len(ordered))})", ordered
+
+
+def nothing_matched(employee_id: str, expected: ExpectedVersion | None) -> Exception:
+    """Why a guarded write touched no row. With a precondition that is 412 whether the employee
+    is gone or only changed (RFC 9110, 13.1.1); without one, the employee does not exist."""
+    return VersionConflict(employee_id) if expected else NotFound(employee_id)

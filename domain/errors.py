@@ -11,10 +11,18 @@ class FieldError:
     detail: str
 
 
-class ValidationFailed(Exception):
-    """The body is well-formed JSON but breaks the schema; every broken field is listed."""
+@dataclass(frozen=True)
+class ParameterError:
+    """One invalid query parameter."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    parameter: str
+    detail: str
+
+
+class ValidationFailed(Exception):
+    """Well-formed input that breaks the schema; every broken field or parameter is listed."""
+
+    def __init__(self, errors: list[FieldError] | list[ParameterError]) -> None:
         super().__init__(f"{len(errors)} invalid field(s)")
         self.errors = errors
 
@@ -24,4 +32,12 @@ class NotFound(Exception):
 
     def __init__(self, employee_id: str) -> None:
         super().__init__(f"no employee with id {employee_id}")
+        self.employee_id = employee_id
+
+
+class VersionConflict(Exception):
+    """The employee is not at the version the client expected (or no longer exists)."""
+
+    def __init__(self, employee_id: str) -> None:
+        super().__init__(f"employee {employee_id} is not at the version given in If-Match")
         self.employee_id = employee_id

@@ -16,12 +16,22 @@ def project_employee_list(db: Database, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
         db.execute("DELETE FROM employee_list_view WHERE id = ?", (event.employee_id,))
         return
-    employee = event.employee
+    fields = event.employee.fields
     db.execute(
-        "INSERT INTO employee_list_view (id, name, city, sort_key) VALUES (?, ?, ?, ?)"
+        "INSERT INTO employee_list_view (id, name, city, sort_key, city_key, first_key, last_key)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city,"
-        " sort_key = excluded.sort_key",
-        (employee.id, employee.list_name, employee.fields.address.city, employee.list_name.casefold()),
+        " sort_key = excluded.sort_key, city_key = excluded.city_key,"
+        " first_key = excluded.first_key, last_key = excluded.last_key",
+        (
+            event.employee.id,
+            event.employee.list_name,
+            fields.address.city,
+            event.employee.list_name.casefold(),
+            fields.address.city.casefold(),
+            fields.first_name.casefold(),
+            fields.last_name.casefold(),
+        ),
     )
 
 

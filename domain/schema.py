@@ -42,18 +42,55 @@ EMPLOYEE_INPUT: Schema = {
     "additionalProperties": False,
 }
 
-_PYTHON_TYPES: dict[str, type] = {"object": dict, "string": str}
+# The responses. Not validated at run time (the code builds them), but published in the OpenAPI
+# document and checked against real responses by the tests.
+EMPLOYEE: Schema = {
+    "type": "object",
+    "required": ["id", "firstName", "lastName", "address"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "firstName": text(100),
+        "lastName": text(100),
+        "address": {
+            "type": "object",
+            "required": ["id", "street", "zip", "city"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid", "description": "The employee's id."},
+                "street": text(200),
+                "zip": text(20),
+                "city": text(100),
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+EMPLOYEE_SUMMARY: Schema = {
+    "type": "object",
+    "required": ["id", "name", "city"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string", "description": '"Last, First"'},
+        "city": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {"object": (dict,), "string": (str,), "integer": (int,)}
 
 
 def validate(schema: Schema, value: object, pointer: str = "") -> list[FieldError]:
     """Every way `value` breaks `schema`; empty when it is valid."""
     expected = schema["type"]
-    if not isinstance(value, _PYTHON_TYPES[expected]):
+    if not isinstance(value, _PYTHON_TYPES[expected]) or isinstance(value, bool):
         return [FieldError(pointer, f"must be a JSON {expected}")]
     if isinstance(value, dict):
         return _validate_object(schema, value, pointer)
     if isinstance(value, str):
         return _validate_string(schema, value, pointer)
+    if isinstance(value, int):
+        return _validate_integer(schema, value, pointer)
     return []
 
 
@@ -86,6 +123,19 @@ def _validate_string(schema: Schema, value: str, pointer: str) -> list[FieldErro
     return []
 
 
+def _validate_integer(schema: Schema, value: int, pointer: str) -> list[FieldError]:
+    if not schema.get("minimum", value) <= value <= schema.get("maximum", value):
+        return [FieldError(pointer, f"must be from {schema['minimum']} to {schema['maximum']}")]
+    return []
+
+
 def _escape(name: str) -> str:
     """A member name as a JSON pointer token (RFC 6901, section 3)."""
     return name.replace("~", "~0").replace("/", "~1")
+
+
+def depth(schema: Schema) -> int:
+    """How many levels of objects and arrays a valid document nests."""
+    if schema["type"] != "object":
+        return 0
+    return 1 + max((depth(member) for member in schema["properties"].values()), default=0)

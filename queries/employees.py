@@ -1,8 +1,9 @@
-"""Reads of employees: the list (employee_list_view) and one employee (employee_details_view)."""
+"""Reads of employees: pages of the list (employee_list_view) and one employee
+(employee_details_view). Each is one SELECT that walks an index."""
 
 from dataclasses import dataclass
 
-from domain.database import Database
+from domain.database import Database, Value
 from domain.employee import Address, Employee, EmployeeFields
 
 
@@ -15,10 +16,57 @@ class EmployeeSummary:
     city: str
 
 
-def employees(db: Database) -> list[EmployeeSummary]:
-    """Every employee, ordered case-insensitively by "Last, First", then by id."""
-    rows = db.execute("SELECT id, name, city FROM employee_list_view ORDER BY sort_key, id")
-    return [EmployeeSummary(id=id_, name=name, city=city) for id_, name, city in rows]
+@dataclass(frozen=True)
+class ListPosition:
+    """Where a page ends: the list is ordered by (sort_key, id), so this pair resumes it exactly,
+    whatever was inserted or deleted meanwhile."""
+
+    sort_key: str
+    id: str
+
+
+@dataclass(frozen=True)
+class EmployeeListQuery:
+    limit: int = 50
+    after: ListPosition | None = None
+    city: str | None = None  # exact, case-insensitive
+    name_prefix: str | None = None  # case-insensitive prefix of the first or the last name
+
+
+@dataclass(frozen=True)
+class EmployeePage:
+    employees: list[EmployeeSummary]
+    next: ListPosition | None  # None on the last page
+
+
+def employees(db: Database, query: EmployeeListQuery) -> EmployeePage:
+    """One page of employees, ordered case-insensitively by "Last, First", then by id."""
+    conditions, params = _conditions(query)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    rows = db.execute(
+        f"SELECT id, name, city, sort_key FROM employee_list_view{where} ORDER BY sort_key, id LIMIT ?",
+        (*params, query.limit + 1),
+    )
+    page = [EmployeeSummary(id=id_, name=name, city=city) for id_, name, city, _ in rows[: query.limit]]
+    has_more = len(rows) > query.limit
+    last = rows[query.limit - 1] if has_more else None
+    return EmployeePage(page, ListPosition(last[3], last[0]) if last else None)
+
+
+def _conditions(query: EmployeeListQuery) -> tuple[list[str], list[Value]]:
+    conditions: list[str] = []
+    params: list[Value] = []
+    if query.city is not None:
+        conditions.append("city_key = ?")
+        params.append(query.city.casefold())
+    if query.name_prefix is not None:
+        prefix = query.name_prefix.casefold()
+        conditions.append("(substr(first_key, 1, ?) = ? OR substr(last_key, 1, ?) = ?)")
+        params += [len(prefix), prefix, len(prefix), prefix]
+    if query.after is not None:
+        conditions.append("(sort_key, id) > (?, ?)")
+        params += [query.after.sort_key, query.after.id]
+    return conditions, params
 
 
 def employee(db: Database, employee_id: str) -> Employee | None:

@@ -44,15 +44,17 @@ class Router(Generic[Handler]):
         self.routes = routes
 
     def resolve(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        """The handler for this request and the path parameters it gets."""
+        """The handler for this request and the path parameters it gets. HEAD runs the GET
+        handler: the server sends its headers and drops the body (RFC 9110, 9.3.2)."""
+        wanted = "GET" if method == "HEAD" else method
         allowed: list[str] = []
         for route in self.routes:
             params = route.match(path)
             if params is None:
                 continue
-            if route.method == method:
+            if route.method == wanted:
                 return route.handler, params
-            allowed.append(route.method)
+            allowed += ["GET", "HEAD"] if route.method == "GET" else [route.method]
         if allowed:
             raise MethodNotAllowed(allowed)
         raise NoRoute(path)

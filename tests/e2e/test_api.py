@@ -143,7 +143,7 @@ def test_a_known_path_with_another_method_is_405_with_allow(client: httpx.Client
     collection = client.delete("/employees")
 
     assert by_id.status_code == 405
-    assert by_id.headers["allow"] == "GET, PUT, DELETE"
+    assert by_id.headers["allow"] == "GET, HEAD, PUT, DELETE"
     assert collection.status_code == 405
-    assert collection.headers["allow"] == "GET, POST"
+    assert collection.headers["allow"] == "GET, HEAD, POST"
     assert collection.headers["content-type"] == "application/problem+json"

@@ -112,8 +112,8 @@ def test_unknown_paths_are_404_problems(call: Call) -> None:
 def test_a_known_path_with_another_method_is_405_with_allow(call: Call) -> None:
     response = call("PATCH", f"/employees/{UNKNOWN_ID}")
     assert response.status == 405
-    assert response.headers["allow"] == "GET, PUT, DELETE"
-    assert call("DELETE", "/employees").headers["allow"] == "GET, POST"
+    assert response.headers["allow"] == "GET, HEAD, PUT, DELETE"
+    assert call("DELETE", "/employees").headers["allow"] == "GET, HEAD, POST"
 
 
 def test_a_database_without_the_schema_is_503_saying_how_to_migrate(tmp_path: Path) -> None:

@@ -20,7 +20,11 @@ def test_a_route_resolves_to_its_handler_and_path_parameters() -> None:
 def test_a_known_path_with_another_method_lists_the_allowed_methods() -> None:
     with pytest.raises(MethodNotAllowed) as caught:
         ROUTER.resolve("PATCH", "/employees/42")
-    assert caught.value.allowed == ["GET", "DELETE"]
+    assert caught.value.allowed == ["GET", "HEAD", "DELETE"]
+
+
+def test_head_runs_the_get_handler() -> None:
+    assert ROUTER.resolve("HEAD", "/employees/42") == ("get", {"id": "42"})
 
 
 @pytest.mark.parametrize("path", ["/", "/employee", "/employees/", "/employees/42/extra", "/employeesx"])

@@ -1,0 +1,210 @@
+"""The OpenAPI 3.1 description of the service, built from the very schemas that validate requests
+(domain.schema, web.pagination), so the document and the behaviour cannot drift apart."""
+
+from typing import Any
+
+from domain.schema import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
+from web.idempotency import RETENTION
+from web.json_body import MAX_BODY_BYTES
+from web.pagination import LIST_PARAMETERS
+
+Document = dict[str, Any]
+
+PROBLEM: Document = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri-reference"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "correlationId": {"type": "string", "description": "On 500: quote it when reporting."},
+        "errors": {
+            "type": "array",
+            "description": "On 422: every invalid field (pointer) or query parameter (parameter).",
+            "items": {
+                "type": "object",
+                "required": ["detail"],
+                "properties": {
+                    "pointer": {"type": "string", "description": "RFC 6901 JSON pointer into the body."},
+                    "parameter": {"type": "string"},
+                    "detail": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+HEADERS: Document = {
+    "ETag": {
+        "description": "The employee's version as a strong entity tag.",
+        "schema": {"type": "string", "example": '"3"'},
+    },
+    "Location": {"description": "The new employee's URL.", "schema": {"type": "string"}},
+    "Link": {
+        "description": 'The next page, as `<url>; rel="next"`; absent on the last page.',
+        "schema": {"type": "string"},
+    },
+    "Allow": {"description": "The methods this path accepts.", "schema": {"type": "string"}},
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}},
+    "Idempotent-Replayed": {
+        "description": "`true` when the response is the stored response to an earlier request.",
+        "schema": {"type": "string", "enum": ["true"]},
+    },
+}
+
+PARAMETERS: Document = {
+    "id": {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}},
+    "If-Match": {
+        "name": "If-Match",
+        "in": "header",
+        "description": "Write only if the employee is at this ETag (`*`: only if it exists); else 412.",
+        "schema": {"type": "string"},
+    },
+    "If-None-Match": {
+        "name": "If-None-Match",
+        "in": "header",
+        "description": "Answer 304 without a body if the employee is still at this ETag.",
+        "schema": {"type": "string"},
+    },
+    "Idempotency-Key": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "description": (
+            "A retry with the same key and payload gets the first response again and creates"
+            f" nothing; the same key with another payload is 422. Keys are kept for"
+            f" {int(RETENTION.total_seconds() // 3600)} hours."
+        ),
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    },
+    **{
+        name: {"name": name, "in": "query", "schema": dict(schema)}
+        for name, schema in LIST_PARAMETERS.items()
+    },
+}
+
+
+def _ref(kind: str, name: str) -> Document:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _problem(description: str, *headers: str) -> Document:
+    response: Document = {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("schemas", "Problem")}},
+    }
+    if headers:
+        response["headers"] = {name: _ref("headers", name) for name in headers}
+    return response
+
+
+def _json(description: str, schema: Document, *headers: str) -> Document:
+    response: Document = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = {name: _ref("headers", name) for name in headers}
+    return response
+
+
+BODY: Document = {
+    "required": True,
+    "description": (
+        f"At most {MAX_BODY_BYTES} bytes of JSON. A Content-Type is optional; curl's default"
+        " application/x-www-form-urlencoded is read as JSON too."
+    ),
+    "content": {"application/json": {"schema": _ref("schemas", "EmployeeInput")}},
+}
+
+COMMON: Document = {
+    "405": _problem("Method not allowed on this path.", "Allow"),
+    "500": _problem("Unexpected failure; the body names a correlation id."),
+    "503": _problem("No schema yet (apply migrations.sql) or the database is busy.", "Retry-After"),
+}
+BODY_ERRORS: Document = {
+    "400": _problem("The body is not one well-formed JSON object, or a header is malformed."),
+    "413": _problem("The body is larger than 64 KiB."),
+    "415": _problem("The Content-Type is not JSON."),
+    "422": _problem("Invalid or missing fields; `errors` lists each."),
+}
+EMPLOYEE_REF = _ref("schemas", "Employee")
+
+OPERATIONS: dict[tuple[str, str], Document] = {
+    ("GET", "/employees"): {
+        "summary": "List employees, ordered by name then id",
+        "parameters": [_ref("parameters", name) for name in LIST_PARAMETERS],
+        "responses": {
+            "200": _json("One page.", {"type": "array", "items": _ref("schemas", "EmployeeSummary")}, "Link"),
+            "422": _problem("A query parameter is invalid; `errors` lists each."),
+        },
+    },
+    ("POST", "/employees"): {
+        "summary": "Create an employee",
+        "parameters": [_ref("parameters", "Idempotency-Key")],
+        "requestBody": BODY,
+        "responses": {
+            "201": _json("Created.", EMPLOYEE_REF, "Location", "ETag", "Idempotent-Replayed"),
+            **BODY_ERRORS,
+        },
+    },
+    ("GET", "/employees/{id}"): {
+        "summary": "Read one employee",
+        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-None-Match")],
+        "responses": {
+            "200": _json("The employee.", EMPLOYEE_REF, "ETag"),
+            "304": {"description": "Not modified.", "headers": {"ETag": _ref("headers", "ETag")}},
+            "400": _problem("A malformed If-None-Match header."),
+            "404": _problem("No employee with this id."),
+        },
+    },
+    ("PUT", "/employees/{id}"): {
+        "summary": "Replace an employee",
+        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-Match")],
+        "requestBody": BODY,
+        "responses": {
+            "200": _json("Replaced.", EMPLOYEE_REF, "ETag"),
+            "404": _problem("No employee with this id."),
+            "412": _problem("If-Match does not name the current version."),
+            **BODY_ERRORS,
+        },
+    },
+    ("DELETE", "/employees/{id}"): {
+        "summary": "Delete an employee",
+        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-Match")],
+        "responses": {
+            "204": {"description": "Deleted."},
+            "400": _problem("A malformed If-Match header."),
+            "404": _problem("No employee with this id."),
+            "412": _problem("If-Match does not name the current version."),
+        },
+    },
+    ("GET", "/openapi.json"): {
+        "summary": "This document",
+        "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})},
+    },
+}
+
+
+def openapi_document() -> Document:
+    paths: Document = {}
+    for (method, path), operation in OPERATIONS.items():
+        responses = {**operation["responses"], **COMMON}
+        paths.setdefault(path, {})[method.lower()] = {**operation, "responses": responses}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Employees (CQRS on Spin)",
+            "version": "0.2.0",
+            "description": "Commands write normalized tables and events; queries read view tables.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "EmployeeInput": dict(EMPLOYEE_INPUT),
+                "Employee": dict(EMPLOYEE),
+                "EmployeeSummary": dict(EMPLOYEE_SUMMARY),
+                "Problem": PROBLEM,
+            },
+            "parameters": PARAMETERS,
+            "headers": HEADERS,
+        },
+    }

@@ -1,0 +1,98 @@
+"""The list's query parameters (limit, cursor, city, q), its opaque cursors and its next link."""
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlencode
+
+from domain.errors import ParameterError, ValidationFailed
+from domain.schema import Schema, text, validate
+from queries.employees import EmployeeListQuery, ListPosition
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+LIST_PARAMETERS: Mapping[str, Schema] = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+    "cursor": {"type": "string", "minLength": 1, "maxLength": 1000, "description": "From a Link header."},
+    "city": text(100),
+    "q": text(100),
+}
+
+_SMALL_INTEGER = re.compile(r"^-?\d{1,12}$")
+
+
+def list_query(query_string: str) -> EmployeeListQuery:
+    """The list request these parameters describe; ValidationFailed lists every bad one."""
+    given = {name: _typed(name, values[0]) for name, values in _known_parameters(query_string).items()}
+    errors = [
+        ParameterError(name, error.detail)
+        for name, value in given.items()
+        for error in validate(LIST_PARAMETERS[name], value)
+    ]
+    after = None
+    if "cursor" in given and not errors:
+        after = decode_cursor(str(given["cursor"]))
+        if after is None:
+            errors.append(ParameterError("cursor", "is not a cursor this service issued"))
+    if errors:
+        raise ValidationFailed(errors)
+    return EmployeeListQuery(
+        limit=int(given.get("limit", DEFAULT_LIMIT)),
+        after=after,
+        city=_text(given.get("city")),
+        name_prefix=_text(given.get("q")),
+    )
+
+
+def next_link(path: str, query_string: str, position: ListPosition) -> str:
+    """The Link header value for the page after `position`, keeping the other parameters."""
+    kept = {name: values[0] for name, values in _known_parameters(query_string).items() if name != "cursor"}
+    return f'<{path}?{urlencode({**kept, "cursor": encode_cursor(position)})}>; rel="next"'
+
+
+def encode_cursor(position: ListPosition) -> str:
+    packed = json.dumps([position.sort_key, position.id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> ListPosition | None:
+    """The position a cursor names, or None for anything this service could not have issued."""
+    try:
+        unpacked = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    match unpacked:
+        case [str(sort_key), str(id_)] if (
+            len(sort_key) <= 300 and len(id_) <= 36 and _is_unicode(sort_key + id_)
+        ):
+            return ListPosition(sort_key, id_)
+        case _:
+            return None
+
+
+def _is_unicode(value: str) -> bool:
+    # JSON can carry lone surrogates ("\ud800"); they are not text and cannot reach SQLite.
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _known_parameters(query_string: str) -> dict[str, list[str]]:
+    parsed = parse_qs(query_string, keep_blank_values=True)
+    return {name: values for name, values in parsed.items() if name in LIST_PARAMETERS}
+
+
+def _typed(name: str, value: str) -> str | int:
+    """Query values are text; the integer ones are read as integers when they look like one."""
+    if LIST_PARAMETERS[name]["type"] == "integer" and _SMALL_INTEGER.match(value):
+        return int(value)
+    return value
+
+
+def _text(value: str | int | None) -> str | None:
+    return None if value is None else str(value)
