@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-from spin_sdk import http, sqlite
+from spin_sdk import http, sqlite, variables
 from spin_sdk.http import Request, Response
 from spin_sdk.wit.imports.sqlite import (
     Connection,
@@ -29,6 +29,7 @@ from spin_sdk.wit.types import Err
 
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
+from commands.rebuild_projection import RebuildProjections, UnknownProjector, rebuild_projections
 from commands.update_employee import UpdateEmployee, update_employee
 from domain.database import (
     Database,
@@ -39,11 +40,16 @@ from domain.database import (
     SchemaMissing,
     Value,
     error_from_message,
+    transaction,
 )
 from domain.employee import Employee, EmployeeFields
-from domain.errors import NotFound, ValidationFailed, VersionConflict
+from domain.errors import NotFound, ParameterError, ValidationFailed, VersionConflict
+from domain.event_log import Metadata
 from domain.schema import EMPLOYEE_INPUT, depth
 from queries.employees import EmployeeSummary, employee, employees
+from queries.history import HistoryEntry, history
+from queries.projections import projection_statuses
+from web.admin_auth import AdminDisabled, Unauthorized, authorize
 from web.conditional import MalformedPrecondition, etag, expected_version, none_match
 from web.idempotency import (
     IdempotencyKey,
@@ -52,6 +58,7 @@ from web.idempotency import (
     StoredResponse,
     respond_once,
 )
+from web.idempotency import forget as forget_responses
 from web.json_body import BodyTooLarge, MalformedBody, UnsupportedMediaType, parse_json_object
 from web.openapi import openapi_document
 from web.pagination import list_query, next_link
@@ -79,6 +86,20 @@ def employee_json(found: Employee) -> dict[str, Any]:
 
 def summary_json(summary: EmployeeSummary) -> dict[str, Any]:
     return {"id": summary.id, "name": summary.name, "city": summary.city}
+
+
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "type": entry.type,
+        "version": entry.version,
+        "occurredAt": entry.occurred_at,
+        "changes": [{"field": c.field, "from": c.before, "to": c.after} for c in entry.changes],
+        "erased": entry.erased,
+    }
+
+
+def camel_case(document: dict[str, Any]) -> dict[str, Any]:
+    return {re.sub(r"_(\w)", lambda m: m.group(1).upper(), key): value for key, value in document.items()}
 
 
 def json_response(status: int, document: object, headers: Mapping[str, str] | None = None) -> Response:
@@ -119,7 +140,7 @@ def post_employee(request: Request, db: Database, params: Mapping[str, str]) -> 
     document, fields = employee_body(request)
 
     def create() -> Response:
-        created = create_employee(CreateEmployee(fields), db)
+        created = create_employee(CreateEmployee(fields), db, metadata(request))
         return employee_response(201, created, {"location": f"/employees/{created.id}"})
 
     key = request.headers.get("idempotency-key")
@@ -134,13 +155,35 @@ def post_employee(request: Request, db: Database, params: Mapping[str, str]) -> 
 def put_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
     _, fields = employee_body(request)
     expected = expected_version(request.headers.get("if-match"))
-    return employee_response(200, update_employee(UpdateEmployee(params["id"], fields, expected), db))
+    updated = update_employee(UpdateEmployee(params["id"], fields, expected), db, metadata(request))
+    return employee_response(200, updated)
 
 
 def delete_employee_endpoint(request: Request, db: Database, params: Mapping[str, str]) -> Response:
     expected = expected_version(request.headers.get("if-match"))
-    delete_employee(DeleteEmployee(params["id"], expected), db)
+    with transaction(db):  # the stored POST response holds personal data too: erase it with the rest
+        delete_employee(DeleteEmployee(params["id"], expected), db, metadata(request))
+        forget_responses(db, f"/employees/{params['id']}")
     return Response(204, {}, b"")
+
+
+def get_history(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    entries = history(db, params["id"])
+    if entries is None:
+        raise NotFound(params["id"])
+    return json_response(200, [history_json(entry) for entry in entries])
+
+
+def get_projections(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    statuses = projection_statuses(db)
+    return json_response(200, {"projectors": [camel_case(asdict(status)) for status in statuses]})
+
+
+def post_rebuild(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    names = parse_qs(urlsplit(request.uri).query).get("projector")
+    progress = rebuild_projections(RebuildProjections(names[0] if names else None), db)
+    more = not all(step.done for step in progress)
+    return json_response(200, {"projectors": [camel_case(asdict(step)) for step in progress], "more": more})
 
 
 def get_openapi(request: Request, db: Database, params: Mapping[str, str]) -> Response:
@@ -162,6 +205,9 @@ ROUTER: Router[Endpoint] = Router(
         Route("GET", "/employees/{id}", get_employee),
         Route("PUT", "/employees/{id}", put_employee),
         Route("DELETE", "/employees/{id}", delete_employee_endpoint),
+        Route("GET", "/employees/{id}/history", get_history),
+        Route("GET", "/admin/projections", get_projections),
+        Route("POST", "/admin/projections/rebuild", post_rebuild),
         Route("GET", "/openapi.json", get_openapi),
     ]
 )
@@ -208,7 +254,17 @@ def problem_for(error: Exception, request: Request) -> Response:
             return problem(412, "Precondition Failed", str(error), "/problems/version-conflict")
         case NotFound():
             return problem(404, "Not Found", str(error))
-        case NoRoute():
+        case UnknownProjector():
+            return problem(
+                422,
+                "Invalid fields",
+                str(error),
+                "/problems/invalid-fields",
+                errors=[asdict(ParameterError("projector", "is not a projector of this service"))],
+            )
+        case Unauthorized():
+            return problem(401, "Unauthorized", str(error), headers={"www-authenticate": "Bearer"})
+        case NoRoute() | AdminDisabled():
             return problem(404, "Not Found", f"nothing is served at {urlsplit(request.uri).path}")
         case MethodNotAllowed(allowed=allowed):
             detail = f"{request.method} is not allowed here; use {', '.join(allowed)}"
@@ -232,26 +288,43 @@ MIGRATE_HINT = (
 )
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+
+def correlation_id(request: Request) -> str:
+    """The W3C trace id of the request, else its X-Request-Id if that is a plain token, else new."""
+    trace = _TRACEPARENT.match(request.headers.get("traceparent", "").strip())
+    if trace and trace.group(1) != "0" * 32:
+        return trace.group(1)
+    given = request.headers.get("x-request-id", "")
+    return given if _SAFE_REQUEST_ID.match(given) else str(uuid.uuid4())
+
+
+def metadata(request: Request) -> Metadata:
+    return Metadata(correlation_id(request))
 
 
 def internal_error(error: Exception, request: Request) -> Response:
     """A 500 that names a correlation id and nothing else; the details go to Spin's log."""
-    given = request.headers.get("x-request-id", "")
-    correlation_id = given if _SAFE_REQUEST_ID.match(given) else str(uuid.uuid4())
-    print(f"correlation id {correlation_id}: {request.method} {request.uri} failed", file=sys.stderr)
+    reference = correlation_id(request)
+    print(f"correlation id {reference}: {request.method} {request.uri} failed", file=sys.stderr)
     traceback.print_exception(error, file=sys.stderr)
-    detail = f"The request failed unexpectedly. Quote correlation id {correlation_id} when reporting it."
-    return problem(500, "Internal Server Error", detail, correlationId=correlation_id)
+    detail = f"The request failed unexpectedly. Quote correlation id {reference} when reporting it."
+    return problem(500, "Internal Server Error", detail, correlationId=reference)
 
 
 # The request pipeline
 
 
-def handle(request: Request, db: Database) -> Response:
-    """Answer one request; the whole service, independent of Spin, so tests can call it directly."""
+def handle(request: Request, db: Database, admin_token: Callable[[], str | None] = lambda: None) -> Response:
+    """Answer one request; the whole service, independent of Spin, so tests can call it directly.
+    `admin_token` is asked for only when an admin route is requested."""
     request.headers = {name.lower(): value for name, value in request.headers.items()}
+    path = urlsplit(request.uri).path
     try:
-        endpoint, params = ROUTER.resolve(request.method, urlsplit(request.uri).path)
+        if path.startswith("/admin/"):
+            authorize(request.headers.get("authorization"), admin_token())
+        endpoint, params = ROUTER.resolve(request.method, path)
         return endpoint(request, db, params)
     except Exception as error:
         return problem_for(error, request)
@@ -312,12 +385,20 @@ def from_sqlite(value: SqliteValue) -> Value:
     return None if isinstance(value, Value_Null) else value.value
 
 
+def spin_admin_token() -> str | None:
+    """The Spin variable `admin_token`; empty or undefined means the admin routes are off."""
+    try:
+        return variables.get("admin_token") or None
+    except Err:
+        return None
+
+
 class IncomingHandler(http.IncomingHandler):
     """Spin's entry point: one call per HTTP request, on a fresh instance."""
 
     def handle_request(self, request: Request) -> Response:
         db = SpinDatabase()
         try:
-            return handle(request, db)
+            return handle(request, db, spin_admin_token)
         finally:
             db.close()

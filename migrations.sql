@@ -60,3 +60,36 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 ) STRICT;
 
 CREATE INDEX IF NOT EXISTS idempotency_keys_by_age ON idempotency_keys (created_at);
+
+-- Event log: every change, in order, written in the same transaction as the write model.
+-- UNIQUE (stream_id, version) makes the database itself refuse a second writer of one version.
+CREATE TABLE IF NOT EXISTS events (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,  -- global order, never reused
+    stream_id      TEXT    NOT NULL,                   -- the employee id
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    type           TEXT    NOT NULL,                   -- EmployeeCreated, EmployeeUpdated, EmployeeDeleted
+    schema_version INTEGER NOT NULL,                   -- of the payload's shape, per type
+    payload        TEXT    NOT NULL CHECK (json_valid(payload)),
+    occurred_at    TEXT    NOT NULL,                   -- UTC, ISO 8601
+    correlation_id TEXT    NOT NULL,
+    UNIQUE (stream_id, version)
+) STRICT;
+
+-- How far each projector has applied the log to its view table; rebuild_seq is the progress of
+-- a rebuild into the projector's staging table (NULL when none is under way).
+CREATE TABLE IF NOT EXISTS projection_checkpoints (
+    projector   TEXT    PRIMARY KEY,
+    last_seq    INTEGER NOT NULL,
+    rebuild_seq INTEGER
+) STRICT;
+
+INSERT OR IGNORE INTO projection_checkpoints (projector, last_seq) VALUES
+    ('employee_list', 0),
+    ('employee_details', 0);
+
+-- Staging tables a rebuild fills before swapping its rows into the live view in one transaction.
+CREATE TABLE IF NOT EXISTS employee_list_view_rebuild AS SELECT * FROM employee_list_view WHERE 0;
+CREATE UNIQUE INDEX IF NOT EXISTS employee_list_view_rebuild_by_id ON employee_list_view_rebuild (id);
+CREATE TABLE IF NOT EXISTS employee_details_view_rebuild AS SELECT * FROM employee_details_view WHERE 0;
+CREATE UNIQUE INDEX IF NOT EXISTS employee_details_view_rebuild_by_id
+    ON employee_details_view_rebuild (id);

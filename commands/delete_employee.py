@@ -1,9 +1,12 @@
-"""DeleteEmployee: remove an employee; their address goes with them (ON DELETE CASCADE)."""
+"""DeleteEmployee: remove an employee; their address goes with them (ON DELETE CASCADE), and
+their personal data is erased from the event log in the same transaction."""
 
 from dataclasses import dataclass
 
+from domain import event_log
 from domain.database import Database, transaction
 from domain.employee import ExpectedVersion, nothing_matched, version_condition
+from domain.event_log import Metadata
 from domain.events import EmployeeDeleted
 from domain.projections import project
 
@@ -14,13 +17,15 @@ class DeleteEmployee:
     expected: ExpectedVersion | None = None
 
 
-def delete_employee(command: DeleteEmployee, db: Database) -> None:
+def delete_employee(command: DeleteEmployee, db: Database, metadata: Metadata | None = None) -> None:
     condition, versions = version_condition(command.expected)
     with transaction(db):
         rows = db.execute(
-            f"DELETE FROM employees WHERE id = ?{condition} RETURNING id",
+            f"DELETE FROM employees WHERE id = ?{condition} RETURNING version",
             (command.employee_id, *versions),
         )
         if not rows:
             raise nothing_matched(command.employee_id, command.expected)
-        project(db, EmployeeDeleted(command.employee_id))
+        event = EmployeeDeleted(command.employee_id, rows[0][0] + 1)
+        project(db, event, event_log.append(db, event, metadata or Metadata()))
+        event_log.erase(db, command.employee_id)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from domain import event_log
 from domain.database import Database, transaction
 from domain.employee import (
     Employee,
@@ -10,6 +11,7 @@ from domain.employee import (
     nothing_matched,
     version_condition,
 )
+from domain.event_log import Metadata
 from domain.events import EmployeeUpdated
 from domain.projections import project
 from domain.timestamps import utc_now
@@ -22,7 +24,7 @@ class UpdateEmployee:
     expected: ExpectedVersion | None = None
 
 
-def update_employee(command: UpdateEmployee, db: Database) -> Employee:
+def update_employee(command: UpdateEmployee, db: Database, metadata: Metadata | None = None) -> Employee:
     fields = command.fields
     condition, versions = version_condition(command.expected)
     with transaction(db):
@@ -38,5 +40,6 @@ def update_employee(command: UpdateEmployee, db: Database) -> Employee:
             (fields.address.street, fields.address.zip, fields.address.city, command.employee_id),
         )
         employee = Employee(id=command.employee_id, version=rows[0][0], fields=fields)
-        project(db, EmployeeUpdated(employee))
+        event = EmployeeUpdated(employee)
+        project(db, event, event_log.append(db, event, metadata or Metadata()))
     return employee

@@ -18,10 +18,22 @@ const JS_NAME = 'app';
 async function isUsableCache(dir) {
   try {
     const marker = JSON.parse(await readFile(join(dir, CACHE_MARKER), 'utf8'));
-    return marker.jco === JCO_VERSION;
+    return marker.jco === JCO_VERSION && marker.patch === GLUE_PATCH;
   } catch {
     return false;
   }
+}
+
+// jco lowers an empty string that the host returns as pointer 1 without allocating it, but
+// componentize-py frees every string it receives, so `""` from a host call (an empty Spin
+// variable, an empty SQLite text value) traps in free(). Wasmtime allocates through the guest's
+// realloc even for empty strings; so does the patched glue.
+const GLUE_PATCH = 'empty-string-realloc-1';
+const EMPTY_STRING_LOWERING = 'if (s.length === 0) { return { ptr: 1, len: 0 }; }';
+
+function patchGlue(source) {
+  if (!source.includes(EMPTY_STRING_LOWERING)) return source;
+  return source.replace(EMPTY_STRING_LOWERING, 'if (s.length === 0) { return { ptr: realloc(0, 0, 1, 0), len: 0 }; }');
 }
 
 async function transpileInto(wasm, dir) {
@@ -37,9 +49,9 @@ async function transpileInto(wasm, dir) {
   await rm(scratch, { recursive: true, force: true });
   for (const [name, bytes] of Array.isArray(files) ? files : Object.entries(files)) {
     await mkdir(dirname(join(scratch, name)), { recursive: true });
-    await writeFile(join(scratch, name), bytes);
+    await writeFile(join(scratch, name), name.endsWith('.js') ? patchGlue(Buffer.from(bytes).toString('utf8')) : bytes);
   }
-  await writeFile(join(scratch, CACHE_MARKER), JSON.stringify({ jco: JCO_VERSION }));
+  await writeFile(join(scratch, CACHE_MARKER), JSON.stringify({ jco: JCO_VERSION, patch: GLUE_PATCH }));
   await rm(dir, { recursive: true, force: true });
   await rename(scratch, dir);
 }

@@ -57,9 +57,11 @@ def transaction(db: Database) -> Iterator[None]:
     if db in _in_transaction:
         yield
         return
-    # A no-op inside a transaction, so it goes first. Spin's SQLite enables foreign keys by
-    # default, but other hosts (libSQL, plain SQLite) do not.
+    # Both are no-ops inside a transaction, so they go first. Spin's SQLite enables foreign keys
+    # by default, but other hosts (libSQL, plain SQLite) do not. secure_delete zeroes what a write
+    # removes, so an erased person's data does not linger in free pages of the file.
     db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA secure_delete = ON")
     # IMMEDIATE takes the write lock now: a deferred transaction that upgrades later can fail
     # with SQLITE_BUSY in a way no busy timeout resolves.
     db.execute("BEGIN IMMEDIATE")

@@ -1,33 +1,45 @@
 """Projectors: one per view table, each turning an event into that table's rows.
 
 Commands call `project` inside their transaction, so a query sees a command's result as soon as
-the command returns (read-your-writes), and the views are never out of step with the write tables.
+the command returns (read-your-writes). Because every change is also in the event log, a view can
+be rebuilt from the log at any time (commands/rebuild_projection.py): a projector writes to the
+table it is given, the live view or its staging copy.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from domain.database import Database
 from domain.events import EmployeeDeleted, Event
 
-Projector = Callable[[Database, Event], None]
+
+@dataclass(frozen=True)
+class Projector:
+    name: str
+    table: str
+    apply: Callable[[Database, str, Event], None]
+
+    @property
+    def staging_table(self) -> str:
+        return f"{self.table}_rebuild"
 
 
-def project_employee_list(db: Database, event: Event) -> None:
+def apply_to_list(db: Database, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
-        db.execute("DELETE FROM employee_list_view WHERE id = ?", (event.employee_id,))
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
         return
-    fields = event.employee.fields
+    employee, fields = event.employee, event.employee.fields
     db.execute(
-        "INSERT INTO employee_list_view (id, name, city, sort_key, city_key, first_key, last_key)"
+        f"INSERT INTO {table} (id, name, city, sort_key, city_key, first_key, last_key)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city,"
         " sort_key = excluded.sort_key, city_key = excluded.city_key,"
         " first_key = excluded.first_key, last_key = excluded.last_key",
         (
-            event.employee.id,
-            event.employee.list_name,
+            employee.id,
+            employee.list_name,
             fields.address.city,
-            event.employee.list_name.casefold(),
+            employee.list_name.casefold(),
             fields.address.city.casefold(),
             fields.first_name.casefold(),
             fields.last_name.casefold(),
@@ -35,14 +47,14 @@ def project_employee_list(db: Database, event: Event) -> None:
     )
 
 
-def project_employee_details(db: Database, event: Event) -> None:
+def apply_to_details(db: Database, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
-        db.execute("DELETE FROM employee_details_view WHERE id = ?", (event.employee_id,))
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
         return
     employee, fields = event.employee, event.employee.fields
     db.execute(
-        "INSERT INTO employee_details_view"
-        " (id, first_name, last_name, street, zip, city, version) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO {table} (id, first_name, last_name, street, zip, city, version)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,"
         " last_name = excluded.last_name, street = excluded.street, zip = excluded.zip,"
         " city = excluded.city, version = excluded.version",
@@ -58,10 +70,16 @@ def project_employee_details(db: Database, event: Event) -> None:
     )
 
 
-PROJECTORS: tuple[Projector, ...] = (project_employee_list, project_employee_details)
+PROJECTORS: tuple[Projector, ...] = (
+    Projector("employee_list", "employee_list_view", apply_to_list),
+    Projector("employee_details", "employee_details_view", apply_to_details),
+)
 
 
-def project(db: Database, event: Event) -> None:
-    """Apply one event to every view."""
+def project(db: Database, event: Event, seq: int) -> None:
+    """Apply the event at log position `seq` to every live view, and move the checkpoint of every
+    projector that was caught up. One that is behind (new, or being rebuilt) keeps its checkpoint,
+    so its lag stays visible until a rebuild catches it up."""
     for projector in PROJECTORS:
-        projector(db, event)
+        projector.apply(db, projector.table, event)
+    db.execute("UPDATE projection_checkpoints SET last_seq = ? WHERE last_seq = ?", (seq, seq - 1))

@@ -14,6 +14,9 @@ class NativeDatabase:
         # Autocommit mode: transactions are the explicit BEGIN/COMMIT of domain.database.transaction,
         # exactly as on Spin, where every statement is its own call.
         self.connection = sqlite3.connect(path, isolation_level=None)
+        # Debian's SQLite zeroes deleted content by default; Spin's bundled SQLite does not. Start
+        # from Spin's default, so the tests show that the code itself asks for it.
+        self.connection.execute("PRAGMA secure_delete = OFF")
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         try:

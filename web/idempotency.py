@@ -72,6 +72,11 @@ def respond_once(
         return response, False
 
 
+def forget(db: Database, location: str) -> None:
+    """Drop stored responses about a resource, e.g. when it is deleted and its data erased."""
+    db.execute("DELETE FROM idempotency_keys WHERE json_extract(headers, '$.location') = ?", (location,))
+
+
 def _stored(db: Database, key: IdempotencyKey) -> StoredResponse | None:
     rows = db.execute(
         "SELECT fingerprint, status, headers, body FROM idempotency_keys WHERE key = ?", (key.key,)

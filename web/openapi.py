@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from domain.projections import PROJECTORS
 from domain.schema import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
 from web.idempotency import RETENTION
 from web.json_body import MAX_BODY_BYTES
@@ -127,6 +128,71 @@ BODY_ERRORS: Document = {
     "422": _problem("Invalid or missing fields; `errors` lists each."),
 }
 EMPLOYEE_REF = _ref("schemas", "Employee")
+ADMIN_ERRORS: Document = {
+    "401": _problem("Missing or wrong `Authorization: Bearer <admin_token>`."),
+    "404": _problem("Admin routes are off: the Spin variable admin_token is not set."),
+}
+
+HISTORY_ENTRY: Document = {
+    "type": "object",
+    "required": ["type", "version", "occurredAt", "changes", "erased"],
+    "properties": {
+        "type": {"type": "string", "enum": ["EmployeeCreated", "EmployeeUpdated", "EmployeeDeleted"]},
+        "version": {"type": "integer"},
+        "occurredAt": {"type": "string", "format": "date-time"},
+        "changes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "from", "to"],
+                "properties": {"field": {"type": "string"}, "from": {}, "to": {}},
+            },
+        },
+        "erased": {"type": "boolean", "description": "Personal data removed when the employee was deleted."},
+    },
+}
+
+PROJECTIONS: Document = {
+    "type": "object",
+    "required": ["projectors"],
+    "properties": {
+        "projectors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["projector", "checkpoint", "lag", "rows", "rebuildingAt"],
+                "properties": {
+                    "projector": {"type": "string"},
+                    "checkpoint": {"type": "integer"},
+                    "lag": {"type": "integer"},
+                    "rows": {"type": "integer"},
+                    "rebuildingAt": {"type": ["integer", "null"]},
+                },
+            },
+        }
+    },
+}
+
+REBUILD_PROGRESS: Document = {
+    "type": "object",
+    "required": ["projectors", "more"],
+    "properties": {
+        "more": {"type": "boolean", "description": "Call again: the rebuild has more chunks."},
+        "projectors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["projector", "rebuiltThrough", "head", "done"],
+                "properties": {
+                    "projector": {"type": "string"},
+                    "rebuiltThrough": {"type": "integer"},
+                    "head": {"type": "integer"},
+                    "done": {"type": "boolean"},
+                },
+            },
+        },
+    },
+}
 
 OPERATIONS: dict[tuple[str, str], Document] = {
     ("GET", "/employees"): {
@@ -177,6 +243,39 @@ OPERATIONS: dict[tuple[str, str], Document] = {
             "412": _problem("If-Match does not name the current version."),
         },
     },
+    ("GET", "/employees/{id}/history"): {
+        "summary": "An employee's events, oldest first (also after deletion, with personal data erased)",
+        "parameters": [_ref("parameters", "id")],
+        "responses": {
+            "200": _json("The history.", {"type": "array", "items": _ref("schemas", "HistoryEntry")}),
+            "404": _problem("The log has never seen this id."),
+        },
+    },
+    ("GET", "/admin/projections"): {
+        "summary": "Each projector's checkpoint, lag behind the log and row count",
+        "security": [{"adminToken": []}],
+        "responses": {
+            "200": _json("The projections.", _ref("schemas", "Projections")),
+            **ADMIN_ERRORS,
+        },
+    },
+    ("POST", "/admin/projections/rebuild"): {
+        "summary": "Replay the next chunk of the log into fresh views; repeat while `more` is true",
+        "security": [{"adminToken": []}],
+        "parameters": [
+            {
+                "name": "projector",
+                "in": "query",
+                "description": "Rebuild only this projector (default: all).",
+                "schema": {"type": "string", "enum": [p.name for p in PROJECTORS]},
+            }
+        ],
+        "responses": {
+            "200": _json("Progress.", _ref("schemas", "RebuildProgress")),
+            "422": _problem("Unknown projector."),
+            **ADMIN_ERRORS,
+        },
+    },
     ("GET", "/openapi.json"): {
         "summary": "This document",
         "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})},
@@ -203,6 +302,16 @@ def openapi_document() -> Document:
                 "Employee": dict(EMPLOYEE),
                 "EmployeeSummary": dict(EMPLOYEE_SUMMARY),
                 "Problem": PROBLEM,
+                "HistoryEntry": HISTORY_ENTRY,
+                "Projections": PROJECTIONS,
+                "RebuildProgress": REBUILD_PROGRESS,
+            },
+            "securitySchemes": {
+                "adminToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The Spin application variable admin_token.",
+                }
             },
             "parameters": PARAMETERS,
             "headers": HEADERS,

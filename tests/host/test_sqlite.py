@@ -239,3 +239,15 @@ def test_a_start_up_file_for_an_unknown_label_stops_the_host(
 
     assert code != 0
     assert "a registered database named 'nowhere' was expected but not found" in output
+
+
+def test_empty_strings_from_the_host_reach_python_without_a_trap(
+    make_app: MakeApp, start_host: StartHost
+) -> None:
+    host = start_host(make_app())
+
+    result = run_sql(host.client, {"sql": "SELECT '' AS empty"})
+    again = run_sql(host.client, {"sql": "SELECT 'still serving'"})
+
+    assert only_value(result) == {"text": ""}
+    assert only_value(again) == {"text": "still serving"}

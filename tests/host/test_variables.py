@@ -66,3 +66,12 @@ def test_an_invalid_variable_name_is_an_invalid_name_error(make_app: MakeApp, st
 
     assert error["type"] == "Error_InvalidName"
     assert error["value"].startswith('"Greeting": invalid character')
+
+
+def test_an_empty_variable_value_reaches_python_without_a_trap(
+    make_app: MakeApp, start_host: StartHost
+) -> None:
+    host = start_host(make_app(), env={"SPIN_VARIABLE_GREETING": ""})
+
+    assert variable(host.client, "greeting") == {"value": ""}
+    assert variable(host.client, "literal") == {"value": "plain text"}

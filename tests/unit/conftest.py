@@ -26,9 +26,15 @@ def db(tmp_path: Path) -> Iterator[NativeDatabase]:
 def call(db: NativeDatabase) -> Call:
     """Send one request through app.handle, as the component does, with sqlite3 as the database."""
 
-    def send(method: str, uri: str, body: Any = None, headers: dict[str, str] | None = None) -> Response:
+    def send(
+        method: str,
+        uri: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        admin_token: str | None = None,
+    ) -> Response:
         raw = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-        return app.handle(Request(method, uri, dict(headers or {}), raw), db)
+        return app.handle(Request(method, uri, dict(headers or {}), raw), db, lambda: admin_token)
 
     return send
 

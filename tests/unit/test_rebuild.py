@@ -1,0 +1,184 @@
+"""Projections rebuilt from the event log equal the views the commands kept, row by row."""
+
+import random
+
+import pytest
+
+from commands.create_employee import CreateEmployee, create_employee
+from commands.delete_employee import DeleteEmployee, delete_employee
+from commands.rebuild_projection import RebuildProjections, UnknownProjector, rebuild_projections
+from commands.update_employee import UpdateEmployee, update_employee
+from domain.employee import Address, EmployeeFields
+from domain.projections import PROJECTORS
+from queries.projections import projection_statuses
+from tests.native_db import NativeDatabase
+from tests.unit.conftest import Call, body_of
+
+VIEWS = [projector.table for projector in PROJECTORS]
+NAMES = ["Ada", "grace", "Émile", "Zoë", "o'Brien", "Li", "MÜLLER", "van der Berg"]
+CITIES = ["London", "london", "Zürich", "Paris", "São Paulo"]
+
+
+def views(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
+    return {table: db.execute(f"SELECT * FROM {table} ORDER BY id") for table in VIEWS}
+
+
+def random_fields(rng: random.Random) -> EmployeeFields:
+    address = Address(f"{rng.randrange(999)} Road", f"{rng.randrange(99999):05}", rng.choice(CITIES))
+    return EmployeeFields(rng.choice(NAMES), rng.choice(NAMES) + str(rng.randrange(50)), address)
+
+
+def run_random_commands(db: NativeDatabase, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    alive: list[str] = []
+    for _ in range(count):
+        roll = rng.random()
+        if roll < 0.45 or not alive:
+            alive.append(create_employee(CreateEmployee(random_fields(rng)), db).id)
+        elif roll < 0.8:
+            update_employee(UpdateEmployee(rng.choice(alive), random_fields(rng)), db)
+        else:
+            delete_employee(DeleteEmployee(alive.pop(rng.randrange(len(alive)))), db)
+
+
+def rebuild_until_done(db: NativeDatabase, chunk_size: int, projector: str | None = None) -> int:
+    calls = 0
+    while True:
+        calls += 1
+        progress = rebuild_projections(RebuildProjections(projector, chunk_size), db)
+        if all(step.done for step in progress):
+            return calls
+
+
+def corrupt(db: NativeDatabase) -> None:
+    db.execute("DELETE FROM employee_list_view WHERE rowid % 3 = 0")
+    db.execute("UPDATE employee_list_view SET city = 'corrupted' WHERE rowid % 3 = 1")
+    db.execute("DELETE FROM employee_details_view")
+    db.execute("INSERT INTO employee_details_view VALUES ('ghost', 'No', 'One', 'Nowhere', '0', 'Void', 1)")
+
+
+def test_rebuilding_corrupted_views_from_a_log_of_thousands_of_commands_restores_every_row(
+    db: NativeDatabase,
+) -> None:
+    run_random_commands(db, 3000, seed=20261126)
+    before = views(db)
+    assert len(before["employee_list_view"]) > 500
+    corrupt(db)
+    assert views(db) != before
+
+    calls = rebuild_until_done(db, chunk_size=500)
+
+    assert views(db) == before
+    assert calls == 6  # 3000 events in chunks of 500; the sixth reaches the end and swaps
+    assert {s.lag for s in projection_statuses(db)} == {0}
+
+
+def test_a_rebuild_in_progress_leaves_the_live_view_untouched_until_it_swaps(db: NativeDatabase) -> None:
+    run_random_commands(db, 300, seed=1)
+    db.execute("DELETE FROM employee_list_view")  # what readers see until the swap
+
+    progress = rebuild_projections(RebuildProjections("employee_list", chunk_size=100), db)
+
+    assert [(p.rebuilt_through, p.done) for p in progress] == [(100, False)]
+    assert db.execute("SELECT count(*) FROM employee_list_view") == [(0,)]
+    [status] = [s for s in projection_statuses(db) if s.projector == "employee_list"]
+    assert status.rebuilding_at == 100
+
+
+def test_a_rebuild_resumes_across_calls_and_takes_in_commands_made_meanwhile(db: NativeDatabase) -> None:
+    run_random_commands(db, 400, seed=2)
+    rebuild_projections(RebuildProjections(chunk_size=150), db)
+    run_random_commands(db, 200, seed=3)  # live commands between two chunks
+    expected = views(db)
+
+    rebuild_until_done(db, chunk_size=150)
+
+    assert views(db) == expected
+
+
+def test_a_new_projector_fills_its_view_from_the_existing_log_on_its_first_rebuild(
+    db: NativeDatabase,
+) -> None:
+    run_random_commands(db, 200, seed=4)
+    expected = views(db)["employee_details_view"]
+    # As if employee_details were just added to the code: no checkpoint and an empty table.
+    db.execute("DELETE FROM projection_checkpoints WHERE projector = 'employee_details'")
+    db.execute("DELETE FROM employee_details_view")
+    [status] = [s for s in projection_statuses(db) if s.projector == "employee_details"]
+    assert (status.checkpoint, status.lag, status.rows) == (0, 200, 0)
+
+    rebuild_until_done(db, chunk_size=64, projector="employee_details")
+
+    assert views(db)["employee_details_view"] == expected
+
+
+def test_a_projector_behind_the_log_keeps_its_lag_while_commands_go_on(db: NativeDatabase) -> None:
+    run_random_commands(db, 10, seed=5)
+    db.execute("UPDATE projection_checkpoints SET last_seq = 3 WHERE projector = 'employee_list'")
+    run_random_commands(db, 5, seed=6)
+    lags = {s.projector: s.lag for s in projection_statuses(db)}
+    assert lags == {"employee_list": 12, "employee_details": 0}
+
+
+def test_an_unknown_projector_cannot_be_rebuilt(db: NativeDatabase) -> None:
+    with pytest.raises(UnknownProjector):
+        rebuild_projections(RebuildProjections("nope"), db)
+
+
+# Admin over HTTP
+
+
+def test_admin_routes_do_not_exist_while_no_token_is_configured(call: Call) -> None:
+    for method, path in (("GET", "/admin/projections"), ("POST", "/admin/projections/rebuild")):
+        assert call(method, path, headers={"authorization": "Bearer anything"}).status == 404
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic s3cret", "Bearer", "s3cret"])
+def test_admin_routes_need_the_token_as_a_bearer(call: Call, authorization: str | None) -> None:
+    headers = {"authorization": authorization} if authorization else {}
+    response = call("GET", "/admin/projections", headers=headers, admin_token="s3cret")
+    assert response.status == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_admin_reports_projections_and_rebuilds_them_in_chunks(call: Call, db: NativeDatabase) -> None:
+    for i in range(3):
+        call(
+            "POST",
+            "/employees",
+            {"firstName": "A", "lastName": f"L{i}", "address": {"street": "s", "zip": "z", "city": "c"}},
+        )
+    auth = {"authorization": "Bearer s3cret"}
+    db.execute("DELETE FROM employee_list_view")
+
+    status = body_of(call("GET", "/admin/projections", headers=auth, admin_token="s3cret"))
+    rebuilt = body_of(call("POST", "/admin/projections/rebuild", headers=auth, admin_token="s3cret"))
+    after = body_of(call("GET", "/admin/projections", headers=auth, admin_token="s3cret"))
+
+    assert status == {
+        "projectors": [
+            {"projector": "employee_list", "checkpoint": 3, "lag": 0, "rows": 0, "rebuildingAt": None},
+            {"projector": "employee_details", "checkpoint": 3, "lag": 0, "rows": 3, "rebuildingAt": None},
+        ]
+    }
+    assert rebuilt == {
+        "projectors": [
+            {"projector": "employee_list", "rebuiltThrough": 3, "head": 3, "done": True},
+            {"projector": "employee_details", "rebuiltThrough": 3, "head": 3, "done": True},
+        ],
+        "more": False,
+    }
+    assert [p["rows"] for p in after["projectors"]] == [3, 3]
+
+
+def test_admin_rebuild_of_one_unknown_projector_is_422(call: Call) -> None:
+    response = call(
+        "POST",
+        "/admin/projections/rebuild?projector=nope",
+        headers={"authorization": "Bearer t"},
+        admin_token="t",
+    )
+    assert response.status == 422
+    assert body_of(response)["errors"] == [
+        {"parameter": "projector", "detail": "is not a projector of this service"}
+    ]
