@@ -14,7 +14,7 @@ BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('s
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 
-.PHONY: run test build lint unit e2e clean
+.PHONY: run test fuzz build lint unit clean
 
 run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
 ifdef SPIN
@@ -26,6 +26,10 @@ endif
 
 test: lint app.wasm $(NODE_STAMP)
 	$(VENV)/bin/python -m pytest
+
+# A longer schemathesis run than the one in `make test` (FUZZ_MAX_EXAMPLES per operation and phase).
+fuzz: app.wasm $(NODE_STAMP)
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/python -m pytest -s tests/e2e/test_fuzz.py
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit

@@ -50,7 +50,7 @@ from queries.employees import EmployeeSummary, employee, employees
 from queries.history import HistoryEntry, history
 from queries.projections import projection_statuses
 from web.admin_auth import AdminDisabled, Unauthorized, authorize
-from web.conditional import MalformedPrecondition, etag, expected_version, none_match
+from web.conditional import etag, expected_version, none_match
 from web.idempotency import (
     IdempotencyKey,
     IdempotencyKeyReused,
@@ -180,7 +180,7 @@ def get_projections(request: Request, db: Database, params: Mapping[str, str]) -
 
 
 def post_rebuild(request: Request, db: Database, params: Mapping[str, str]) -> Response:
-    names = parse_qs(urlsplit(request.uri).query).get("projector")
+    names = parse_qs(urlsplit(request.uri).query, keep_blank_values=True).get("projector")
     progress = rebuild_projections(RebuildProjections(names[0] if names else None), db)
     more = not all(step.done for step in progress)
     return json_response(200, {"projectors": [camel_case(asdict(step)) for step in progress], "more": more})
@@ -234,7 +234,7 @@ def problem_for(error: Exception, request: Request) -> Response:
     match error:
         case MalformedBody():
             return problem(400, "Malformed request body", str(error), "/problems/malformed-body")
-        case MalformedPrecondition() | InvalidIdempotencyKey():
+        case InvalidIdempotencyKey():
             return problem(400, "Malformed request header", str(error), "/problems/malformed-header")
         case ValidationFailed(errors=errors):
             return problem(

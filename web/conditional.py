@@ -4,12 +4,10 @@ import re
 
 from domain.employee import ExpectedVersion
 
-_ENTITY_TAG = re.compile(r'\s*(W/)?"([\x21\x23-\x7e]*)"\s*(?:,|$)')
-MAX_TAGS = 32
-
-
-class MalformedPrecondition(Exception):
-    """An If-Match or If-None-Match header that is not a list of entity tags (HTTP 400)."""
+_TAG = r'(W/)?"([\x21\x23-\x7e]*)"'
+# What If-Match and If-None-Match may hold (RFC 9110, 13.1.1): `*` or a list of entity tags.
+_TAG_LIST = re.compile(rf"^(\*|\s*{_TAG}\s*(,\s*{_TAG}\s*)*)$")
+MAX_HEADER = 1024  # no client needs more; it bounds the version list sent to SQLite
 
 
 def etag(version: int) -> str:
@@ -38,16 +36,11 @@ def none_match(if_none_match: str | None, version: int) -> bool:
 
 
 def _entity_tags(header: str) -> list[tuple[str, str]]:
-    tags: list[tuple[str, str]] = []
-    position = 0
-    while position < len(header) and len(tags) <= MAX_TAGS:
-        found = _ENTITY_TAG.match(header, position)
-        if found is None:
-            raise MalformedPrecondition(f"not a list of entity tags: {header[:100]!r}")
-        tags.append((found.group(1) or "", found.group(2)))
-        position = found.end()
-    if len(tags) > MAX_TAGS:
-        raise MalformedPrecondition(f"more than {MAX_TAGS} entity tags")
+    """The (weak marker, opaque tag) pairs of a well-formed header. A malformed one names no
+    tag, so If-Match fails (412) and If-None-Match does not apply: the request stays safe."""
+    if len(header) > MAX_HEADER or not _TAG_LIST.match(header):
+        return []
+    tags: list[tuple[str, str]] = re.findall(_TAG, header)
     return tags
 
 

@@ -15,7 +15,8 @@ from domain.database import Database, transaction
 from domain.timestamps import iso_utc
 
 RETENTION = timedelta(hours=24)
-_VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+KEY_SCHEMA = {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"}  # printable ASCII
+_VALID_KEY = re.compile(KEY_SCHEMA["pattern"])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from typing import Any
 
 from domain.projections import PROJECTORS
 from domain.schema import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
-from web.idempotency import RETENTION
+from web.idempotency import KEY_SCHEMA, RETENTION
 from web.json_body import MAX_BODY_BYTES
 from web.pagination import LIST_PARAMETERS
 
@@ -60,13 +60,19 @@ PARAMETERS: Document = {
     "If-Match": {
         "name": "If-Match",
         "in": "header",
-        "description": "Write only if the employee is at this ETag (`*`: only if it exists); else 412.",
+        "description": (
+            "Write only if the employee is at one of these ETags (`*`: only if it exists); else 412."
+            " A value that is not a list of entity tags matches nothing."
+        ),
         "schema": {"type": "string"},
     },
     "If-None-Match": {
         "name": "If-None-Match",
         "in": "header",
-        "description": "Answer 304 without a body if the employee is still at this ETag.",
+        "description": (
+            "Answer 304 without a body if the employee is still at one of these ETags (or for `*`)."
+            " A value that is not a list of entity tags is ignored."
+        ),
         "schema": {"type": "string"},
     },
     "Idempotency-Key": {
@@ -77,7 +83,7 @@ PARAMETERS: Document = {
             f" nothing; the same key with another payload is 422. Keys are kept for"
             f" {int(RETENTION.total_seconds() // 3600)} hours."
         ),
-        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        "schema": KEY_SCHEMA,
     },
     **{
         name: {"name": name, "in": "query", "schema": dict(schema)}
@@ -122,7 +128,7 @@ COMMON: Document = {
     "503": _problem("No schema yet (apply migrations.sql) or the database is busy.", "Retry-After"),
 }
 BODY_ERRORS: Document = {
-    "400": _problem("The body is not one well-formed JSON object, or a header is malformed."),
+    "400": _problem("The body is not one well-formed JSON object, or Idempotency-Key is malformed."),
     "413": _problem("The body is larger than 64 KiB."),
     "415": _problem("The Content-Type is not JSON."),
     "422": _problem("Invalid or missing fields; `errors` lists each."),
@@ -218,7 +224,6 @@ OPERATIONS: dict[tuple[str, str], Document] = {
         "responses": {
             "200": _json("The employee.", EMPLOYEE_REF, "ETag"),
             "304": {"description": "Not modified.", "headers": {"ETag": _ref("headers", "ETag")}},
-            "400": _problem("A malformed If-None-Match header."),
             "404": _problem("No employee with this id."),
         },
     },
@@ -238,7 +243,6 @@ OPERATIONS: dict[tuple[str, str], Document] = {
         "parameters": [_ref("parameters", "id"), _ref("parameters", "If-Match")],
         "responses": {
             "204": {"description": "Deleted."},
-            "400": _problem("A malformed If-Match header."),
             "404": _problem("No employee with this id."),
             "412": _problem("If-Match does not name the current version."),
         },

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode
 
 from domain.errors import ParameterError, ValidationFailed
-from domain.schema import Schema, text, validate
+from domain.schema import Schema, is_unicode, text, validate
 from queries.employees import EmployeeListQuery, ListPosition
 
 DEFAULT_LIMIT = 50
@@ -66,20 +66,11 @@ def decode_cursor(cursor: str) -> ListPosition | None:
         return None
     match unpacked:
         case [str(sort_key), str(id_)] if (
-            len(sort_key) <= 300 and len(id_) <= 36 and _is_unicode(sort_key + id_)
+            len(sort_key) <= 300 and len(id_) <= 36 and is_unicode(sort_key + id_)
         ):
             return ListPosition(sort_key, id_)
         case _:
             return None
-
-
-def _is_unicode(value: str) -> bool:
-    # JSON can carry lone surrogates ("\ud800"); they are not text and cannot reach SQLite.
-    try:
-        value.encode()
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _known_parameters(query_string: str) -> dict[str, list[str]]:

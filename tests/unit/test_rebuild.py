@@ -182,3 +182,13 @@ def test_admin_rebuild_of_one_unknown_projector_is_422(call: Call) -> None:
     assert body_of(response)["errors"] == [
         {"parameter": "projector", "detail": "is not a projector of this service"}
     ]
+
+
+def test_admin_rebuild_with_an_empty_projector_name_is_422_not_a_rebuild_of_all(call: Call) -> None:
+    response = call(
+        "POST",
+        "/admin/projections/rebuild?projector=",
+        headers={"authorization": "Bearer t"},
+        admin_token="t",
+    )
+    assert response.status == 422
