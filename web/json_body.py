@@ -38,6 +38,8 @@ def parse_json_object(body: bytes | None, content_type: str | None, max_depth: i
         document = json.loads(text, object_pairs_hook=_reject_duplicate_keys, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise MalformedBody(f"the body is not valid JSON: {error}") from error
+    except ValueError as error:  # Python refuses integers of more than 4300 digits
+        raise MalformedBody("the body has a number too long to read") from error
     if not isinstance(document, dict):
         raise MalformedBody("the body must be a JSON object")
     return document

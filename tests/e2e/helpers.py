@@ -6,6 +6,14 @@ from pathlib import Path
 from typing import Any
 
 WRITE_AND_VIEW_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
+ALL_TABLES = (
+    *WRITE_AND_VIEW_TABLES,
+    "events",
+    "projection_checkpoints",
+    "idempotency_keys",
+    "employee_list_view_rebuild",
+    "employee_details_view_rebuild",
+)
 
 
 def new_employee(**changes: Any) -> dict[str, Any]:
@@ -25,5 +33,7 @@ def query(database: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[
         return connection.execute(sql, params).fetchall()
 
 
-def snapshot(database: Path) -> dict[str, list[tuple[Any, ...]]]:
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1") for table in WRITE_AND_VIEW_TABLES}
+def snapshot(
+    database: Path, tables: tuple[str, ...] = WRITE_AND_VIEW_TABLES
+) -> dict[str, list[tuple[Any, ...]]]:
+    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1") for table in tables}

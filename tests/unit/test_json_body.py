@@ -32,6 +32,7 @@ def test_a_json_object_is_parsed() -> None:
         b"[" * 30_000 + b"]" * 30_000,
         b'{"a": {"b": [1]}}',
         b'{"a": [[]]}',
+        b'{"a": ' + b"1" * 5000 + b"}",
     ],
     ids=[
         "empty",
@@ -46,6 +47,7 @@ def test_a_json_object_is_parsed() -> None:
         "deeply-nested",
         "one-level-too-deep",
         "arrays-count-as-levels",
+        "integer-too-long",
     ],
 )
 def test_anything_but_one_well_formed_object_within_the_depth_is_malformed(body: bytes) -> None:
