@@ -151,7 +151,7 @@ def test_hostile_headers_are_refused_and_change_nothing(
     client: httpx.Client, hostile_server: SpinServer, header: str, value: str
 ) -> None:
     before = snapshot(hostile_server.database, ALL_TABLES)
-    response = client.post("/employees", content=VALID, headers={header: value.encode()})
+    response = client.post("/employees", content=VALID, headers={header.encode(): value.encode()})
     assert_refused(response)
     assert snapshot(hostile_server.database, ALL_TABLES) == before
 
