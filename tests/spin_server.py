@@ -41,7 +41,7 @@ class SpinServer:
 
     @property
     def log(self) -> Path:
-        return self.workdir / "spin.log"
+        return self.workdir / f"spin-{self.port}.log"
 
     @property
     def url(self) -> str:
