@@ -14,7 +14,7 @@ BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('s
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 
-.PHONY: run test fuzz build lint unit clean
+.PHONY: run test fuzz soak build lint unit clean
 
 run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
 ifdef SPIN
@@ -30,6 +30,10 @@ test: lint app.wasm $(NODE_STAMP)
 # A longer schemathesis run than the one in `make test` (FUZZ_MAX_EXAMPLES per operation and phase).
 fuzz: app.wasm $(NODE_STAMP)
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/python -m pytest -s tests/e2e/test_fuzz.py
+
+# A bounded mixed load (20,000 requests on loopback): latency and host memory per quarter, 5xx count.
+soak: app.wasm $(NODE_STAMP)
+	$(VENV)/bin/python -m bench.soak
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
