@@ -5,6 +5,7 @@ API to the domain's Database port. The only module that imports spin_sdk."""
 import json
 import re
 import sys
+import time
 import traceback
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -339,12 +340,18 @@ class SpinDatabase:
     def __init__(self, label: str = "default") -> None:
         self._label = label
         self._connection: Connection | None = None
+        self.statements = 0  # for the Server-Timing header
+        self.seconds = 0.0
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        started = time.perf_counter()
         try:
             result = self._open().execute(sql, [to_sqlite(value) for value in params])
         except Err as error:
             raise database_error(error.value) from None
+        finally:
+            self.statements += 1
+            self.seconds += time.perf_counter() - started
         return [tuple(from_sqlite(value) for value in row.values) for row in result.rows]
 
     def close(self) -> None:
@@ -397,8 +404,18 @@ class IncomingHandler(http.IncomingHandler):
     """Spin's entry point: one call per HTTP request, on a fresh instance."""
 
     def handle_request(self, request: Request) -> Response:
+        started = time.perf_counter()
         db = SpinDatabase()
         try:
-            return handle(request, db, spin_admin_token)
+            response = handle(request, db, spin_admin_token)
         finally:
             db.close()
+        response.headers["server-timing"] = server_timing(db, time.perf_counter() - started)
+        return response
+
+
+def server_timing(db: SpinDatabase, seconds: float) -> str:
+    """Where the request's time went inside the component: SQLite calls, and everything else."""
+    database_ms, total_ms = db.seconds * 1000, seconds * 1000
+    statements = f"{db.statements} statement{'' if db.statements == 1 else 's'}"
+    return f'db;dur={database_ms:.3f};desc="{statements}", app;dur={total_ms - database_ms:.3f}'

@@ -1,6 +1,7 @@
 """ETags, conditional writes under concurrency, idempotent create, paging, media types, HEAD and
 the OpenAPI document, against the built component over real HTTP."""
 
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -135,3 +136,18 @@ def test_openapi_json_is_valid_and_describes_real_responses(client: httpx.Client
     check(created.json(), schemas["Employee"])
     check(client.get("/employees?limit=5").json(), {"type": "array", "items": schemas["EmployeeSummary"]})
     check(client.post("/employees", json={}).json(), schemas["Problem"])
+
+
+def test_server_timing_tells_database_time_statements_and_the_rest(client: httpx.Client) -> None:
+    created = client.post("/employees", json=new_employee())
+    fetched = client.get(created.headers["location"])
+
+    timing = re.fullmatch(
+        r'db;dur=(\d+\.\d{3});desc="(\d+) statements?", app;dur=(-?\d+\.\d{3})',
+        fetched.headers["server-timing"],
+    )
+    assert timing is not None, fetched.headers["server-timing"]
+    assert timing.group(2) == "1"  # a read is one SELECT
+    assert float(timing.group(1)) > 0
+    write = re.search(r'desc="(\d+) statements"', created.headers["server-timing"])
+    assert write is not None
