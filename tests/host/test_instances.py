@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import signal
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -90,3 +92,22 @@ def test_a_restart_reuses_the_transpiled_component(make_app: MakeApp, start_host
     assert (app.root / ".spin" / "devhost" / digest / "app.js").exists()
     assert "devhost: transpiled" not in second.output()
     assert second.client.get("/counter").json() == {"count": 1}
+
+
+def requests_per_shared_instance() -> int:
+    source = (Path(__file__).resolve().parents[2] / "devhost" / "component.mjs").read_text()
+    found = re.search(r"REQUESTS_PER_SHARED_INSTANCE = (\d+);", source)
+    assert found is not None
+    return int(found.group(1))
+
+
+def test_the_shared_instance_is_replaced_after_a_bounded_number_of_requests(
+    make_app: MakeApp, start_host: StartHost
+) -> None:
+    host = start_host(make_app())
+    limit = requests_per_shared_instance()
+
+    seen = counts(host.client, limit + 2)
+
+    assert seen[:limit] == list(range(1, limit + 1))
+    assert seen[limit:] == [1, 2]
