@@ -39,6 +39,23 @@ CREATE INDEX IF NOT EXISTS employee_list_view_by_name
 CREATE INDEX IF NOT EXISTS employee_list_view_by_city
     ON employee_list_view (city_key, sort_key, id, name, city, first_key, last_key);
 
+-- The `q` filter: one row per distinct prefix (1 to 10 characters) of an employee's case-folded
+-- first and last name, so a page of matches is one seek in (prefix, sort_key, id) order, however
+-- far into the name order the matches are.
+CREATE TABLE IF NOT EXISTS employee_name_prefix_view (
+    prefix    TEXT NOT NULL,
+    sort_key  TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    name      TEXT NOT NULL,
+    city      TEXT NOT NULL,
+    city_key  TEXT NOT NULL,
+    first_key TEXT NOT NULL,
+    last_key  TEXT NOT NULL,
+    PRIMARY KEY (prefix, sort_key, id)
+) STRICT, WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS employee_name_prefix_view_by_id ON employee_name_prefix_view (id);
+
 CREATE TABLE IF NOT EXISTS employee_details_view (
     id         TEXT    PRIMARY KEY,
     first_name TEXT    NOT NULL,
@@ -85,11 +102,15 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
 
 INSERT OR IGNORE INTO projection_checkpoints (projector, last_seq) VALUES
     ('employee_list', 0),
+    ('employee_name_prefixes', 0),
     ('employee_details', 0);
 
 -- Staging tables a rebuild fills before swapping its rows into the live view in one transaction.
 CREATE TABLE IF NOT EXISTS employee_list_view_rebuild AS SELECT * FROM employee_list_view WHERE 0;
 CREATE UNIQUE INDEX IF NOT EXISTS employee_list_view_rebuild_by_id ON employee_list_view_rebuild (id);
+CREATE TABLE IF NOT EXISTS employee_name_prefix_view_rebuild AS
+    SELECT * FROM employee_name_prefix_view WHERE 0;
+CREATE INDEX IF NOT EXISTS employee_name_prefix_view_rebuild_by_id ON employee_name_prefix_view_rebuild (id);
 CREATE TABLE IF NOT EXISTS employee_details_view_rebuild AS SELECT * FROM employee_details_view WHERE 0;
 CREATE UNIQUE INDEX IF NOT EXISTS employee_details_view_rebuild_by_id
     ON employee_details_view_rebuild (id);

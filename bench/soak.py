@@ -112,12 +112,14 @@ def report(run: Run, memory: list[int], seconds: float) -> None:
 
 
 def views_equal_a_rebuild(server: SpinServer) -> bool:
-    tables = ("employee_list_view", "employee_details_view")
-    live = {table: query(server.database, f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    tables = ("employee_list_view", "employee_name_prefix_view", "employee_details_view")
+    live = {table: query(server.database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables}
     headers = {"authorization": f"Bearer {TOKEN}"}
     while httpx.post(f"{server.url}/admin/projections/rebuild", headers=headers, timeout=120).json()["more"]:
         pass
-    return live == {table: query(server.database, f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    return live == {
+        table: query(server.database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables
+    }
 
 
 def main() -> None:

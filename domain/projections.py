@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.database import Database
-from domain.events import EmployeeDeleted, Event
+from domain.events import EmployeeCreated, EmployeeDeleted, Event
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,40 @@ def apply_to_list(db: Database, table: str, event: Event) -> None:
     )
 
 
+MAX_PREFIX = 10  # longer `q` values seek on their first 10 characters, then filter
+
+
+def name_prefixes(first_key: str, last_key: str) -> list[str]:
+    """Every distinct prefix, up to MAX_PREFIX characters, of the case-folded first and last name."""
+    return sorted({name[:length] for name in (first_key, last_key) for length in range(1, MAX_PREFIX + 1)})
+
+
+def apply_to_name_prefixes(db: Database, table: str, event: Event) -> None:
+    if not isinstance(event, EmployeeCreated):  # an update or delete replaces what was there
+        employee_id = event.employee_id if isinstance(event, EmployeeDeleted) else event.employee.id
+        db.execute(f"DELETE FROM {table} WHERE id = ?", (employee_id,))
+    if isinstance(event, EmployeeDeleted):
+        return
+    employee, fields = event.employee, event.employee.fields
+    first_key, last_key = fields.first_name.casefold(), fields.last_name.casefold()
+    shared = (
+        employee.list_name.casefold(),
+        employee.id,
+        employee.list_name,
+        fields.address.city,
+        fields.address.city.casefold(),
+        first_key,
+        last_key,
+    )
+    prefixes = name_prefixes(first_key, last_key)
+    rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(prefixes))
+    db.execute(  # one statement for all of an employee's prefixes
+        f"INSERT INTO {table} (prefix, sort_key, id, name, city, city_key, first_key, last_key)"
+        f" VALUES {rows}",
+        [value for prefix in prefixes for value in (prefix, *shared)],
+    )
+
+
 def apply_to_details(db: Database, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
         db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
@@ -72,6 +106,7 @@ def apply_to_details(db: Database, table: str, event: Event) -> None:
 
 PROJECTORS: tuple[Projector, ...] = (
     Projector("employee_list", "employee_list_view", apply_to_list),
+    Projector("employee_name_prefixes", "employee_name_prefix_view", apply_to_name_prefixes),
     Projector("employee_details", "employee_details_view", apply_to_details),
 )
 

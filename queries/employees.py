@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from domain.database import Database, Value
 from domain.employee import Address, Employee, EmployeeFields
+from domain.projections import MAX_PREFIX
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,11 @@ class EmployeePage:
 def employees(db: Database, query: EmployeeListQuery) -> EmployeePage:
     """One page of employees, ordered case-insensitively by "Last, First", then by id."""
     conditions, params = _conditions(query)
+    # A name filter seeks its prefix in the prefix view; the rest walk the list view's indexes.
+    table = "employee_list_view" if query.name_prefix is None else "employee_name_prefix_view"
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     rows = db.execute(
-        f"SELECT id, name, city, sort_key FROM employee_list_view{where} ORDER BY sort_key, id LIMIT ?",
+        f"SELECT id, name, city, sort_key FROM {table}{where} ORDER BY sort_key, id LIMIT ?",
         (*params, query.limit + 1),
     )
     page = [EmployeeSummary(id=id_, name=name, city=city) for id_, name, city, _ in rows[: query.limit]]
@@ -61,8 +64,11 @@ def _conditions(query: EmployeeListQuery) -> tuple[list[str], list[Value]]:
         params.append(query.city.casefold())
     if query.name_prefix is not None:
         prefix = query.name_prefix.casefold()
-        conditions.append("(substr(first_key, 1, ?) = ? OR substr(last_key, 1, ?) = ?)")
-        params += [len(prefix), prefix, len(prefix), prefix]
+        conditions.append("prefix = ?")
+        params.append(prefix[:MAX_PREFIX])
+        if len(prefix) > MAX_PREFIX:
+            conditions.append("(substr(first_key, 1, ?) = ? OR substr(last_key, 1, ?) = ?)")
+            params += [len(prefix), prefix, len(prefix), prefix]
     if query.after is not None:
         conditions.append("(sort_key, id) > (?, ?)")
         params += [query.after.sort_key, query.after.id]

@@ -11,6 +11,8 @@ ALL_TABLES = (
     "events",
     "projection_checkpoints",
     "idempotency_keys",
+    "employee_name_prefix_view",
+    "employee_name_prefix_view_rebuild",
     "employee_list_view_rebuild",
     "employee_details_view_rebuild",
 )

@@ -18,7 +18,7 @@ from tests.e2e.helpers import new_employee, query
 from tests.spin_server import SpinServer
 
 TOKEN = "replica-admin-token"
-VIEWS = ("employee_list_view", "employee_details_view")
+VIEWS = ("employee_list_view", "employee_name_prefix_view", "employee_details_view")
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def in_parallel(count: int, work: Callable[[int], httpx.Response]) -> list[httpx
 
 
 def views(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY id") for table in VIEWS}
+    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
 
 
 def rebuild(server: SpinServer) -> None:

@@ -99,6 +99,21 @@ def test_the_name_filter_matches_a_prefix_of_the_first_or_the_last_name(db: Nati
     assert [s.id for s in listed] == [by_last, by_first]
 
 
+def test_the_name_filter_finds_matches_far_along_the_name_order_and_long_prefixes(db: NativeDatabase) -> None:
+    for i in range(30):
+        add(db, "Anna", f"Aaron{i:02}")
+    late = add(db, "Zacharias", "Zimmermann-Grossmann")
+    early_by_first = add(db, "Zimmer", "Abel")
+
+    assert [s.id for s in employees(db, EmployeeListQuery(limit=5, name_prefix="zimmer")).employees] == [
+        early_by_first,
+        late,
+    ]
+    long_query = EmployeeListQuery(name_prefix="zimmermann-gross")
+    assert [s.id for s in employees(db, long_query).employees] == [late]
+    assert employees(db, EmployeeListQuery(name_prefix="zimmermann-grosz")).employees == []
+
+
 def test_filters_combine_and_page(db: NativeDatabase) -> None:
     wanted = {add(db, f"Max{i}", f"L{i}", "Berlin") for i in range(5)}
     add(db, "Max", "Elsewhere", "Bonn")
@@ -147,7 +162,7 @@ class RecordingDatabase:
 LIST_SHAPES = [
     EmployeeListQuery(limit=limit, after=after, city=city, name_prefix=prefix)
     for limit, after, city, prefix in itertools.product(
-        [1, 200], [None, ListPosition("m", "x")], [None, "Paris"], [None, "me"]
+        [1, 200], [None, ListPosition("m", "x")], [None, "Paris"], [None, "me", "a-very-long-name-prefix"]
     )
 ]
 
@@ -164,7 +179,14 @@ def test_every_list_shape_is_one_select_walking_a_covering_index_without_sorting
     employees(recording, query)
 
     plan = recording.plan_of_only_statement()
-    assert "USING COVERING INDEX employee_list_view_by_" in plan
+    if query.name_prefix is None:
+        assert plan.startswith(
+            ("SCAN employee_list_view USING COVERING INDEX", "SEARCH employee_list_view USING COVERING INDEX")
+        )
+    else:
+        assert plan.startswith("SEARCH employee_name_prefix_view USING PRIMARY KEY (prefix=?"), plan
+    if query.after is not None:
+        assert "(sort_key,id)>(?,?)" in plan, plan
     assert "TEMP B-TREE" not in plan
 
 

@@ -20,7 +20,7 @@ CITIES = ["London", "london", "Zürich", "Paris", "São Paulo"]
 
 
 def views(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
-    return {table: db.execute(f"SELECT * FROM {table} ORDER BY id") for table in VIEWS}
+    return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
 
 
 def random_fields(rng: random.Random) -> EmployeeFields:
@@ -117,7 +117,7 @@ def test_a_projector_behind_the_log_keeps_its_lag_while_commands_go_on(db: Nativ
     db.execute("UPDATE projection_checkpoints SET last_seq = 3 WHERE projector = 'employee_list'")
     run_random_commands(db, 5, seed=6)
     lags = {s.projector: s.lag for s in projection_statuses(db)}
-    assert lags == {"employee_list": 12, "employee_details": 0}
+    assert lags == {"employee_list": 12, "employee_name_prefixes": 0, "employee_details": 0}
 
 
 def test_an_unknown_projector_cannot_be_rebuilt(db: NativeDatabase) -> None:
@@ -158,17 +158,25 @@ def test_admin_reports_projections_and_rebuilds_them_in_chunks(call: Call, db: N
     assert status == {
         "projectors": [
             {"projector": "employee_list", "checkpoint": 3, "lag": 0, "rows": 0, "rebuildingAt": None},
+            {
+                "projector": "employee_name_prefixes",
+                "checkpoint": 3,
+                "lag": 0,
+                "rows": 9,
+                "rebuildingAt": None,
+            },
             {"projector": "employee_details", "checkpoint": 3, "lag": 0, "rows": 3, "rebuildingAt": None},
         ]
     }
     assert rebuilt == {
         "projectors": [
             {"projector": "employee_list", "rebuiltThrough": 3, "head": 3, "done": True},
+            {"projector": "employee_name_prefixes", "rebuiltThrough": 3, "head": 3, "done": True},
             {"projector": "employee_details", "rebuiltThrough": 3, "head": 3, "done": True},
         ],
         "more": False,
     }
-    assert [p["rows"] for p in after["projectors"]] == [3, 3]
+    assert [p["rows"] for p in after["projectors"]] == [3, 9, 3]
 
 
 def test_admin_rebuild_of_one_unknown_projector_is_422(call: Call) -> None:
