@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.helpers import new_employee, query
+from tests.e2e.helpers import new_employee, rebuild_over_http, views
 from tests.spin_server import SpinServer
 
 TOKEN = "soak-admin-token"
@@ -112,14 +112,9 @@ def report(run: Run, memory: list[int], seconds: float) -> None:
 
 
 def views_equal_a_rebuild(server: SpinServer) -> bool:
-    tables = ("employee_list_view", "employee_name_prefix_view", "employee_details_view")
-    live = {table: query(server.database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables}
-    headers = {"authorization": f"Bearer {TOKEN}"}
-    while httpx.post(f"{server.url}/admin/projections/rebuild", headers=headers, timeout=120).json()["more"]:
-        pass
-    return live == {
-        table: query(server.database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables
-    }
+    live = views(server.database)
+    rebuild_over_http(server.url, TOKEN)
+    return views(server.database) == live
 
 
 def main() -> None:

@@ -6,9 +6,11 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -91,3 +93,13 @@ class SpinServer:
             except httpx.TransportError:
                 time.sleep(0.1)
         raise TimeoutError(f"spin did not serve {self.url} within {timeout}s:\n{self.log.read_text()}")
+
+
+@contextmanager
+def serving(workdir: Path, **options: Any) -> Iterator[SpinServer]:
+    """A started SpinServer for the duration of the block."""
+    server = SpinServer(workdir, **options).start()
+    try:
+        yield server
+    finally:
+        server.stop()

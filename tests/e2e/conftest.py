@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.spin_server import ROOT, SpinServer
+from tests.spin_server import ROOT, SpinServer, serving
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -19,9 +19,8 @@ def built_component() -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
-    running = SpinServer(tmp_path_factory.mktemp("spin")).start()
-    yield running
-    running.stop()
+    with serving(tmp_path_factory.mktemp("spin")) as running:
+        yield running
 
 
 @pytest.fixture

@@ -5,6 +5,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from domain.projections import PROJECTORS
+
 WRITE_AND_VIEW_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
 ALL_TABLES = (
     *WRITE_AND_VIEW_TABLES,
@@ -39,3 +43,18 @@ def snapshot(
     database: Path, tables: tuple[str, ...] = WRITE_AND_VIEW_TABLES
 ) -> dict[str, list[tuple[Any, ...]]]:
     return {table: query(database, f"SELECT * FROM {table} ORDER BY 1") for table in tables}
+
+
+def views(database: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every view table's rows, in a total order."""
+    tables = [projector.table for projector in PROJECTORS]
+    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables}
+
+
+def rebuild_over_http(url: str, admin_token: str) -> int:
+    """Call POST /admin/projections/rebuild until it says it is done; the number of calls."""
+    headers = {"authorization": f"Bearer {admin_token}"}
+    calls = 1
+    while httpx.post(f"{url}/admin/projections/rebuild", headers=headers, timeout=120).json()["more"]:
+        calls += 1
+    return calls

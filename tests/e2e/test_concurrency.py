@@ -14,37 +14,23 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query
-from tests.spin_server import SpinServer
+from tests.e2e.helpers import new_employee, query, rebuild_over_http, views
+from tests.spin_server import SpinServer, serving
 
 TOKEN = "replica-admin-token"
-VIEWS = ("employee_list_view", "employee_name_prefix_view", "employee_details_view")
 
 
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SpinServer, SpinServer]]:
     shared = tmp_path_factory.mktemp("replicas")
     env = {"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}
-    first = SpinServer(shared, env=env).start()
-    second = SpinServer(shared, env=env).start()
-    yield first, second
-    first.stop()
-    second.stop()
+    with serving(shared, env=env) as first, serving(shared, env=env) as second:
+        yield first, second
 
 
 def in_parallel(count: int, work: Callable[[int], httpx.Response]) -> list[httpx.Response]:
     with ThreadPoolExecutor(max_workers=count) as pool:
         return list(pool.map(work, range(count)))
-
-
-def views(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
-
-
-def rebuild(server: SpinServer) -> None:
-    headers = {"authorization": f"Bearer {TOKEN}"}
-    while httpx.post(f"{server.url}/admin/projections/rebuild", headers=headers, timeout=60).json()["more"]:
-        pass
 
 
 def test_both_replicas_serve_the_same_database(replicas: tuple[SpinServer, SpinServer]) -> None:
@@ -107,7 +93,7 @@ def test_after_a_mixed_workload_on_two_replicas_the_views_equal_a_rebuild_from_t
 
     statuses = {response.status_code for response in in_parallel(60, work)}
     live = views(servers[0].database)
-    rebuild(servers[1])
+    rebuild_over_http(servers[1].url, TOKEN)
 
     assert statuses <= {200, 201, 204, 404}
     assert views(servers[0].database) == live
@@ -172,7 +158,7 @@ def test_every_acknowledged_write_survives_a_sigkill_mid_burst(tmp_path: Path) -
         sample = random.Random(0).sample(acknowledged, 10)
         assert all(httpx.get(f"{server.url}/employees/{i}").status_code == 200 for i in sample)
         live = views(server.database)
-        rebuild(server)
+        rebuild_over_http(server.url, TOKEN)
         assert views(server.database) == live
     finally:
         server.stop()

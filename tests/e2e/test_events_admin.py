@@ -3,23 +3,20 @@
 import random
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query
-from tests.spin_server import SpinServer
+from tests.e2e.helpers import new_employee, query, rebuild_over_http, views
+from tests.spin_server import SpinServer, serving
 
 TOKEN = "e2e-admin-token"
-VIEWS = ("employee_list_view", "employee_name_prefix_view", "employee_details_view")
 
 
 @pytest.fixture(scope="module")
 def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
-    running = SpinServer(tmp_path_factory.mktemp("admin"), env={"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}).start()
-    yield running
-    running.stop()
+    with serving(tmp_path_factory.mktemp("admin"), env={"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}) as running:
+        yield running
 
 
 @pytest.fixture
@@ -27,10 +24,6 @@ def admin(admin_server: SpinServer) -> Iterator[httpx.Client]:
     headers = {"authorization": f"Bearer {TOKEN}"}
     with httpx.Client(base_url=admin_server.url, headers=headers, timeout=60.0) as http:
         yield http
-
-
-def views(database: Path) -> dict[str, list[tuple[object, ...]]]:
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
 
 
 def test_admin_routes_answer_404_while_admin_token_is_unset(client: httpx.Client) -> None:
@@ -60,13 +53,7 @@ def test_corrupted_views_are_rebuilt_from_the_log_over_http(
     query(admin_server.database, "DELETE FROM employee_list_view WHERE rowid % 2 = 0")
     query(admin_server.database, "UPDATE employee_details_view SET city = 'corrupted'")
 
-    calls = 0
-    while True:
-        calls += 1
-        response = admin.post("/admin/projections/rebuild")
-        assert response.status_code == 200
-        if not response.json()["more"]:
-            break
+    calls = rebuild_over_http(admin_server.url, TOKEN)
 
     assert views(admin_server.database) == before
     assert calls == 1  # 120 events fit in one chunk of 500

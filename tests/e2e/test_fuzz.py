@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.spin_server import SpinServer
+from tests.spin_server import SpinServer, serving
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 TOKEN = "fuzz-admin-token"
@@ -21,9 +21,8 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261126"))
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
-    running = SpinServer(tmp_path_factory.mktemp("fuzz"), env={"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}).start()
-    yield running
-    running.stop()
+    with serving(tmp_path_factory.mktemp("fuzz"), env={"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}) as running:
+        yield running
 
 
 def test_schemathesis_finds_no_failure_in_any_phase(fuzz_server: SpinServer, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.e2e.helpers import ALL_TABLES, new_employee, snapshot
-from tests.spin_server import SpinServer
+from tests.spin_server import SpinServer, serving
 
 VALID = json.dumps(new_employee()).encode()
 
@@ -80,13 +80,11 @@ PATHS = [
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
-    running = SpinServer(tmp_path_factory.mktemp("hostile")).start()
-    with httpx.Client(base_url=running.url) as client:
+    with serving(tmp_path_factory.mktemp("hostile")) as running, httpx.Client(base_url=running.url) as client:
         for _ in range(3):
             created = client.post("/employees", json=new_employee()).headers["location"]
         client.put(created, json=new_employee(firstName="Updated"))
-    yield running
-    running.stop()
+        yield running
 
 
 @pytest.fixture
