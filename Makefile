@@ -14,7 +14,7 @@ BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('s
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 
-.PHONY: run test fuzz soak bench build lint unit clean
+.PHONY: run test fuzz soak bench build lint unit constraints clean
 
 run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
 ifdef SPIN
@@ -53,14 +53,19 @@ build: app.wasm
 app.wasm: $(SOURCES) spin.toml $(VENV_STAMP)
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BUILD_COMMAND)
 
-$(VENV_STAMP): requirements.txt
+$(VENV_STAMP): requirements.txt constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
 $(NODE_STAMP): devhost/package.json devhost/package-lock.json
 	cd devhost && npm ci --no-audit --no-fund
 	touch $@
+
+# Re-pin every installed package after a change to requirements.txt (keeps the file's header).
+constraints: $(VENV_STAMP)
+	{ head -n 3 constraints.txt; $(VENV)/bin/python -m pip freeze; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf app.wasm .spin
