@@ -69,12 +69,12 @@ def from_record(record: EventRecord) -> Event | None:
 
 
 def state_of(record: EventRecord) -> dict[str, Any] | None:
-    """The employee's state a Created or Updated row carries, flattened to JSON pointers."""
-    if record.type == "EmployeeDeleted":
+    """The employee's state a Created or Updated row carries, flattened to JSON pointers; None for
+    a deletion or an erased event."""
+    event = from_record(record)
+    if not isinstance(event, EmployeeCreated | EmployeeUpdated):
         return None
-    state = json.loads(record.payload)
-    if state.get("erased"):
-        return None
+    state = _state(event.employee.fields)
     address = state.pop("address")
     return {**{f"/{k}": v for k, v in state.items()}, **{f"/address/{k}": v for k, v in address.items()}}
 

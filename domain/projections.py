@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.database import Database
+from domain.employee import Employee
 from domain.events import EmployeeCreated, EmployeeDeleted, Event
 
 
@@ -24,26 +25,32 @@ class Projector:
         return f"{self.table}_rebuild"
 
 
+def _list_row(employee: Employee) -> tuple[str, ...]:
+    """(id, name, city, sort_key, city_key, first_key, last_key): what the list and the name-prefix
+    views store of an employee, the keys case-folded for ordering and filtering."""
+    fields = employee.fields
+    return (
+        employee.id,
+        employee.list_name,
+        fields.address.city,
+        employee.list_name.casefold(),
+        fields.address.city.casefold(),
+        fields.first_name.casefold(),
+        fields.last_name.casefold(),
+    )
+
+
 def apply_to_list(db: Database, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
         db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
         return
-    employee, fields = event.employee, event.employee.fields
     db.execute(
         f"INSERT INTO {table} (id, name, city, sort_key, city_key, first_key, last_key)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city,"
         " sort_key = excluded.sort_key, city_key = excluded.city_key,"
         " first_key = excluded.first_key, last_key = excluded.last_key",
-        (
-            employee.id,
-            employee.list_name,
-            fields.address.city,
-            employee.list_name.casefold(),
-            fields.address.city.casefold(),
-            fields.first_name.casefold(),
-            fields.last_name.casefold(),
-        ),
+        _list_row(event.employee),
     )
 
 
@@ -61,23 +68,14 @@ def apply_to_name_prefixes(db: Database, table: str, event: Event) -> None:
         db.execute(f"DELETE FROM {table} WHERE id = ?", (employee_id,))
     if isinstance(event, EmployeeDeleted):
         return
-    employee, fields = event.employee, event.employee.fields
-    first_key, last_key = fields.first_name.casefold(), fields.last_name.casefold()
-    shared = (
-        employee.list_name.casefold(),
-        employee.id,
-        employee.list_name,
-        fields.address.city,
-        fields.address.city.casefold(),
-        first_key,
-        last_key,
-    )
+    row = _list_row(event.employee)
+    *_, first_key, last_key = row
     prefixes = name_prefixes(first_key, last_key)
-    rows = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(prefixes))
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(prefixes))
     db.execute(  # one statement for all of an employee's prefixes
-        f"INSERT INTO {table} (prefix, sort_key, id, name, city, city_key, first_key, last_key)"
-        f" VALUES {rows}",
-        [value for prefix in prefixes for value in (prefix, *shared)],
+        f"INSERT INTO {table} (prefix, id, name, city, sort_key, city_key, first_key, last_key)"
+        f" VALUES {values}",
+        [value for prefix in prefixes for value in (prefix, *row)],
     )
 
 

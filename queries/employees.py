@@ -1,5 +1,5 @@
-"""Reads of employees: pages of the list (employee_list_view) and one employee
-(employee_details_view). Each is one SELECT that walks an index."""
+"""Reads of employees: pages of the list (employee_list_view, or employee_name_prefix_view when
+filtered by name) and one employee (employee_details_view). Each is one SELECT on an index."""
 
 from dataclasses import dataclass
 
