@@ -46,6 +46,7 @@ from domain.database import (
 from domain.employee import Employee, EmployeeFields
 from domain.errors import NotFound, ParameterError, ValidationFailed, VersionConflict
 from domain.event_log import Metadata
+from domain.migrations import SCHEMA_VERSION, SchemaOutdated, require_current_schema
 from domain.schema import EMPLOYEE_INPUT, depth
 from queries.employees import EmployeeSummary, employee, employees
 from queries.history import HistoryEntry, history
@@ -191,6 +192,13 @@ def get_openapi(request: Request, db: Database, params: Mapping[str, str]) -> Re
     return json_response(200, openapi_document())
 
 
+def get_health(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    """For probes: 200 when the database answers with a schema this code serves, else a 503."""
+    version = require_current_schema(db)
+    document = {"status": "pass", "schemaVersion": version, "requiredSchemaVersion": SCHEMA_VERSION}
+    return json_response(200, document, {"cache-control": "no-store"})
+
+
 def stored_response(response: Response) -> StoredResponse:
     return StoredResponse(response.status, dict(response.headers), response.body or b"")
 
@@ -210,8 +218,11 @@ ROUTER: Router[Endpoint] = Router(
         Route("GET", "/admin/projections", get_projections),
         Route("POST", "/admin/projections/rebuild", post_rebuild),
         Route("GET", "/openapi.json", get_openapi),
+        Route("GET", "/healthz", get_health),
     ]
 )
+# Endpoints that work without the database, or check its schema themselves.
+NO_SCHEMA_GATE: frozenset[Endpoint] = frozenset({get_openapi, get_health})
 
 
 # Errors: the one place where a failure becomes an HTTP problem
@@ -270,8 +281,19 @@ def problem_for(error: Exception, request: Request) -> Response:
         case MethodNotAllowed(allowed=allowed):
             detail = f"{request.method} is not allowed here; use {', '.join(allowed)}"
             return problem(405, "Method Not Allowed", detail, headers={"allow": ", ".join(allowed)})
+        case SchemaOutdated(found=found):
+            return problem(
+                503,
+                "Database schema out of date",
+                f"{error} {MIGRATE_HINT}",
+                "/problems/schema-outdated",
+                {"cache-control": "no-store"},
+                schemaVersion=found,
+                requiredSchemaVersion=SCHEMA_VERSION,
+            )
         case SchemaMissing():
-            return problem(503, "Database schema missing", MIGRATE_HINT, "/problems/schema-missing")
+            detail = f"The database lacks tables this code uses. {MIGRATE_HINT}"
+            return problem(503, "Database schema missing", detail, "/problems/schema-missing")
         case DatabaseBusy():
             detail = "The database is busy with other writes; retry shortly."
             return problem(503, "Service Unavailable", detail, headers={"retry-after": "1"})
@@ -283,9 +305,10 @@ def problem_for(error: Exception, request: Request) -> Response:
 
 
 MIGRATE_HINT = (
-    "The database has no tables yet. Apply migrations.sql: locally run"
+    "Apply migrations.sql: locally run"
     " `spin up --sqlite @migrations.sql --runtime-config-file ./local.toml`;"
-    " on Fermyon Cloud run `spin cloud sqlite execute --database <name> @migrations.sql`."
+    " on Fermyon Cloud run `spin cloud sqlite execute --database <name> @migrations.sql`;"
+    " on SpinKube with Turso run `turso db shell <database> < migrations.sql`."
 )
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -326,6 +349,8 @@ def handle(request: Request, db: Database, admin_token: Callable[[], str | None]
         if path.startswith("/admin/"):
             authorize(request.headers.get("authorization"), admin_token())
         endpoint, params = ROUTER.resolve(request.method, path)
+        if endpoint not in NO_SCHEMA_GATE:
+            require_current_schema(db)
         return endpoint(request, db, params)
     except Exception as error:
         return problem_for(error, request)

@@ -1,5 +1,11 @@
--- The whole schema, safe to run on every start: `spin up --sqlite @migrations.sql`.
+-- The whole schema, safe to run on every start: `spin up --sqlite @migrations.sql`, or once per
+-- change where the host has no --sqlite (README, "Schema versions and migrations").
 -- Every statement is idempotent. No sample data: the service starts empty.
+--
+-- Versions: a change to this file appends idempotent statements that only add (tables, columns,
+-- indexes), then records its version at the end. The code refuses to serve a database older than
+-- domain/migrations.py's SCHEMA_VERSION (503); an older code version keeps working on a newer
+-- schema, so a rollout applies the migration first and then deploys the code.
 
 -- Write model: normalized, the source of truth for commands.
 
@@ -114,3 +120,13 @@ CREATE INDEX IF NOT EXISTS employee_name_prefix_view_rebuild_by_id ON employee_n
 CREATE TABLE IF NOT EXISTS employee_details_view_rebuild AS SELECT * FROM employee_details_view WHERE 0;
 CREATE UNIQUE INDEX IF NOT EXISTS employee_details_view_rebuild_by_id
     ON employee_details_view_rebuild (id);
+
+-- Last, so a version is recorded only after every statement above has run.
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    description TEXT    NOT NULL,
+    applied_at  TEXT    NOT NULL
+) STRICT;
+
+INSERT OR IGNORE INTO schema_migrations (version, description, applied_at) VALUES
+    (1, 'write model, event log, views and their staging tables', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));

@@ -21,6 +21,8 @@ PROBLEM: Document = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "correlationId": {"type": "string", "description": "On 500: quote it when reporting."},
+        "schemaVersion": {"type": "integer", "description": "On 503 schema-outdated: the database's."},
+        "requiredSchemaVersion": {"type": "integer", "description": "On 503 schema-outdated: the code's."},
         "errors": {
             "type": "array",
             "description": "On 422: every invalid field (pointer) or query parameter (parameter).",
@@ -125,7 +127,10 @@ BODY: Document = {
 COMMON: Document = {
     "405": _problem("Method not allowed on this path.", "Allow"),
     "500": _problem("Unexpected failure; the body names a correlation id."),
-    "503": _problem("No schema yet (apply migrations.sql) or the database is busy.", "Retry-After"),
+    "503": _problem(
+        "The database's schema is older than the code (apply migrations.sql), or the database is busy.",
+        "Retry-After",
+    ),
 }
 BODY_ERRORS: Document = {
     "400": _problem("The body is not one well-formed JSON object, or Idempotency-Key is malformed."),
@@ -176,6 +181,16 @@ PROJECTIONS: Document = {
                 },
             },
         }
+    },
+}
+
+HEALTH: Document = {
+    "type": "object",
+    "required": ["status", "schemaVersion", "requiredSchemaVersion"],
+    "properties": {
+        "status": {"type": "string", "enum": ["pass"]},
+        "schemaVersion": {"type": "integer", "description": "The version migrations.sql recorded."},
+        "requiredSchemaVersion": {"type": "integer", "description": "The oldest version this code serves."},
     },
 }
 
@@ -284,6 +299,10 @@ OPERATIONS: dict[tuple[str, str], Document] = {
         "summary": "This document",
         "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})},
     },
+    ("GET", "/healthz"): {
+        "summary": "For liveness and readiness probes: the database answers and its schema is current",
+        "responses": {"200": _json("Healthy.", _ref("schemas", "Health"))},
+    },
 }
 
 
@@ -309,6 +328,7 @@ def openapi_document() -> Document:
                 "HistoryEntry": HISTORY_ENTRY,
                 "Projections": PROJECTIONS,
                 "RebuildProgress": REBUILD_PROGRESS,
+                "Health": HEALTH,
             },
             "securitySchemes": {
                 "adminToken": {

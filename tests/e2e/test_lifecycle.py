@@ -1,11 +1,12 @@
-"""The component across host processes and instances: persistence, missing schema, fresh instances."""
+"""The component across host processes and instances: persistence, schema versions, fresh instances."""
 
+import sqlite3
 from pathlib import Path
 
 import httpx
 
 from tests.e2e.helpers import new_employee
-from tests.spin_server import SpinServer
+from tests.spin_server import SpinServer, serving
 
 
 def test_employees_survive_a_restart_of_the_host(tmp_path: Path) -> None:
@@ -30,6 +31,37 @@ def test_without_migrations_every_request_is_a_503_that_says_how_to_apply_them(t
             assert "@migrations.sql" in response.json()["detail"]
     finally:
         server.stop()
+
+
+def test_healthz_answers_probes_with_the_schema_version(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        response = httpx.get(f"{server.url}/healthz")
+        head = httpx.head(f"{server.url}/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "pass", "schemaVersion": 1, "requiredSchemaVersion": 1}
+    assert (head.status_code, head.content) == (200, b"")
+
+
+def test_a_database_from_before_schema_versions_is_refused_until_migrations_run_then_keeps_its_rows(
+    tmp_path: Path,
+) -> None:
+    with serving(tmp_path) as server:
+        created = httpx.post(f"{server.url}/employees", json=new_employee()).json()
+    with sqlite3.connect(tmp_path / "cqrs.db") as connection:
+        connection.execute("DROP TABLE schema_migrations")  # as every database was before versions
+
+    with serving(tmp_path, migrate=False) as server:
+        refused = httpx.get(f"{server.url}/employees/{created['id']}")
+        probe = httpx.get(f"{server.url}/healthz")
+    with serving(tmp_path) as server:  # --sqlite @migrations.sql: the upgrade
+        upgraded = httpx.get(f"{server.url}/employees/{created['id']}")
+        healthy = httpx.get(f"{server.url}/healthz")
+
+    assert (refused.status_code, refused.json()["type"]) == (503, "/problems/schema-outdated")
+    assert (probe.status_code, probe.json()["schemaVersion"]) == (503, 0)
+    assert upgraded.json() == created
+    assert healthy.json()["schemaVersion"] == 1
 
 
 def test_every_request_works_on_a_fresh_instance_as_spin_runs_them(tmp_path: Path) -> None:

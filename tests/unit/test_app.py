@@ -1,11 +1,7 @@
 """The HTTP contract, through app.handle on CPython: statuses, shapes and problems."""
 
 import re
-from pathlib import Path
 
-from spin_sdk.http import Request
-
-import app
 from tests.native_db import NativeDatabase
 from tests.unit.conftest import Call, body_of, valid_employee
 
@@ -114,15 +110,6 @@ def test_a_known_path_with_another_method_is_405_with_allow(call: Call) -> None:
     assert response.status == 405
     assert response.headers["allow"] == "GET, HEAD, PUT, DELETE"
     assert call("DELETE", "/employees").headers["allow"] == "GET, HEAD, POST"
-
-
-def test_a_database_without_the_schema_is_503_saying_how_to_migrate(tmp_path: Path) -> None:
-    empty = NativeDatabase(tmp_path / "empty.db")
-
-    response = app.handle(Request("GET", "/employees", {}, b""), empty)
-
-    assert response.status == 503
-    assert "migrations.sql" in body_of(response)["detail"]
 
 
 def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(

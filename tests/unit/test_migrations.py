@@ -1,0 +1,123 @@
+"""Schema versions: what migrations.sql records, and what the service does with an older database."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from spin_sdk.http import Request, Response
+
+import app
+from domain.database import DatabaseUnavailable, Row, Value
+from domain.migrations import SCHEMA_VERSION, applied_version
+from tests.native_db import NativeDatabase
+from tests.unit.conftest import Call, body_of, valid_employee
+
+TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+
+
+def send(db: NativeDatabase, method: str, uri: str, body: bytes = b"") -> Response:
+    return app.handle(Request(method, uri, {}, body), db)
+
+
+@pytest.fixture
+def unversioned(db: NativeDatabase) -> NativeDatabase:
+    """A database migrated before schema versions existed: today's tables, no schema_migrations."""
+    db.execute("DROP TABLE schema_migrations")
+    return db
+
+
+def test_migrations_record_the_version_the_code_needs(db: NativeDatabase) -> None:
+    assert applied_version(db) == SCHEMA_VERSION
+    [(description,)] = db.execute("SELECT description FROM schema_migrations WHERE version = ?", [1])
+    assert description
+
+
+def test_applying_migrations_again_changes_no_table_and_no_row(call: Call, db: NativeDatabase) -> None:
+    call("POST", "/employees", valid_employee())
+    dump = list(db.connection.iterdump())
+
+    db.migrate()
+
+    assert list(db.connection.iterdump()) == dump
+
+
+def test_an_empty_database_is_at_version_0_and_every_route_is_a_503_saying_how_to_migrate(
+    tmp_path: Path,
+) -> None:
+    empty = NativeDatabase(tmp_path / "empty.db")
+
+    for method, uri in [("GET", "/employees"), ("POST", "/employees"), ("GET", "/healthz")]:
+        response = send(empty, method, uri, b"{}")
+        problem = body_of(response)
+        assert response.status == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert problem["type"] == "/problems/schema-outdated"
+        assert (problem["schemaVersion"], problem["requiredSchemaVersion"]) == (0, SCHEMA_VERSION)
+        assert "@migrations.sql" in problem["detail"]
+    assert empty.execute(TABLES) == []
+
+
+def test_a_database_older_than_the_code_is_refused_without_writing_anything(
+    unversioned: NativeDatabase,
+) -> None:
+    dump = list(unversioned.connection.iterdump())
+
+    created = send(unversioned, "POST", "/employees", b'{"firstName":"A","lastName":"B","address":{}}')
+
+    assert created.status == 503
+    assert body_of(created)["schemaVersion"] == 0
+    assert list(unversioned.connection.iterdump()) == dump
+
+
+def test_applying_migrations_upgrades_an_unversioned_database_and_keeps_its_rows(
+    call: Call, db: NativeDatabase
+) -> None:
+    kept = body_of(call("POST", "/employees", valid_employee()))
+    db.execute("DROP TABLE schema_migrations")
+    assert call("GET", f"/employees/{kept['id']}").status == 503
+
+    db.migrate()
+
+    assert body_of(call("GET", f"/employees/{kept['id']}")) == kept
+    assert applied_version(db) == SCHEMA_VERSION
+
+
+def test_the_openapi_document_is_served_whatever_the_schema(unversioned: NativeDatabase) -> None:
+    assert send(unversioned, "GET", "/openapi.json").status == 200
+
+
+def test_healthz_reports_the_schema_version_and_is_never_cached(call: Call) -> None:
+    response = call("GET", "/healthz")
+
+    assert response.status == 200
+    assert response.headers["cache-control"] == "no-store"
+    assert body_of(response) == {
+        "status": "pass",
+        "schemaVersion": SCHEMA_VERSION,
+        "requiredSchemaVersion": SCHEMA_VERSION,
+    }
+
+
+def test_a_newer_schema_is_served_so_migrations_can_run_before_the_code_rolls_out(
+    call: Call, db: NativeDatabase
+) -> None:
+    newer = SCHEMA_VERSION + 1
+    db.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01T00:00:00Z')", [newer])
+
+    assert call("POST", "/employees", valid_employee()).status == 201
+    assert body_of(call("GET", "/healthz"))["schemaVersion"] == newer
+
+
+class NoDatabase:
+    """A host that grants no database to the component (Spin's `sqlite.open` error): a stand-in,
+    because neither sqlite3 nor the local host can be made to refuse an open on demand."""
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        raise DatabaseUnavailable("AccessDenied")
+
+
+def test_healthz_is_a_503_when_the_database_cannot_be_opened() -> None:
+    response = app.handle(Request("GET", "/healthz", {}, b""), NoDatabase())
+
+    assert response.status == 503
+    assert "no database labelled 'default'" in body_of(response)["detail"]
