@@ -8,6 +8,7 @@ from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.rebuild_projection import RebuildProjections, UnknownProjector, rebuild_projections
 from commands.update_employee import UpdateEmployee, update_employee
+from domain.database import Database
 from domain.employee import Address, EmployeeFields
 from domain.projections import PROJECTORS
 from queries.projections import projection_statuses
@@ -19,7 +20,7 @@ NAMES = ["Ada", "grace", "Émile", "Zoë", "o'Brien", "Li", "MÜLLER", "van der 
 CITIES = ["London", "london", "Zürich", "Paris", "São Paulo"]
 
 
-def views(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
+def views(db: Database) -> dict[str, list[tuple[object, ...]]]:
     return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
 
 
@@ -28,7 +29,7 @@ def random_fields(rng: random.Random) -> EmployeeFields:
     return EmployeeFields(rng.choice(NAMES), rng.choice(NAMES) + str(rng.randrange(50)), address)
 
 
-def run_random_commands(db: NativeDatabase, count: int, seed: int) -> None:
+def run_random_commands(db: Database, count: int, seed: int) -> None:
     rng = random.Random(seed)
     alive: list[str] = []
     for _ in range(count):
@@ -41,7 +42,7 @@ def run_random_commands(db: NativeDatabase, count: int, seed: int) -> None:
             delete_employee(DeleteEmployee(alive.pop(rng.randrange(len(alive)))), db)
 
 
-def rebuild_until_done(db: NativeDatabase, chunk_size: int, projector: str | None = None) -> int:
+def rebuild_until_done(db: Database, chunk_size: int, projector: str | None = None) -> int:
     calls = 0
     while True:
         calls += 1
@@ -50,7 +51,7 @@ def rebuild_until_done(db: NativeDatabase, chunk_size: int, projector: str | Non
             return calls
 
 
-def corrupt(db: NativeDatabase) -> None:
+def corrupt(db: Database) -> None:
     db.execute("DELETE FROM employee_list_view WHERE rowid % 3 = 0")
     db.execute("UPDATE employee_list_view SET city = 'corrupted' WHERE rowid % 3 = 1")
     db.execute("DELETE FROM employee_details_view")
