@@ -50,8 +50,8 @@ lint: $(VENV_STAMP)
 
 build: app.wasm
 
-app.wasm: $(SOURCES) spin.toml $(VENV_STAMP)
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BUILD_COMMAND)
+app.wasm: $(SOURCES) $(wildcard wit/*) spin.toml $(VENV_STAMP)
+	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && $(BUILD_COMMAND)
 
 $(VENV_STAMP): requirements.txt constraints.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -68,4 +68,4 @@ constraints: $(VENV_STAMP)
 	mv constraints.txt.new constraints.txt
 
 clean:
-	rm -rf app.wasm .spin
+	rm -rf app.wasm build .spin
