@@ -14,7 +14,7 @@ BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('s
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 
-.PHONY: run test fuzz soak bench build lint unit constraints clean
+.PHONY: run test fuzz soak bench compat build lint unit constraints clean
 
 run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
 ifdef SPIN
@@ -39,6 +39,10 @@ soak: app.wasm $(NODE_STAMP)
 # writes bench/results/results.md and latency.png.
 bench: app.wasm $(NODE_STAMP)
 	$(VENV)/bin/python -m bench.run
+
+# Which Spin hosts can run app.wasm (deploy/hosts.toml): the matrix in the README.
+compat: app.wasm
+	$(VENV)/bin/python -m deploy.compatibility app.wasm
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
