@@ -1,8 +1,12 @@
 """What spin.toml and local.toml grant the component: one database, no network, a secret token."""
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
+
+from wit.stage import app_sources
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +33,19 @@ def test_the_local_runtime_config_holds_a_path_and_no_credentials() -> None:
     assert config == {"sqlite_database": {"default": {"type": "spin", "path": ".spin/cqrs.db"}}}
 
 
-def test_the_build_watches_every_source_folder_and_the_migrations() -> None:
-    build = manifest()["component"]["employees"]["build"]
-    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
-    for package in packages:
-        assert f"{package}/**/*.py" in build["watch"], package
-    assert {"app.py", "migrations.sql"} <= set(build["watch"])
+def test_the_build_stages_every_project_module_the_component_imports() -> None:
+    """wit/stage.py copies the files that spin.toml's watch globs name: a module the component
+    imports but the globs miss would be absent from app.wasm (and would not trigger a rebuild)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import app, sys; print(*(m.__file__ for m in list(sys.modules.values())"
+         " if getattr(m, '__file__', None)), sep='\\n')"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    ours = {
+        Path(file) for file in loaded if Path(file).is_relative_to(ROOT) and ".venv" not in Path(file).parts
+    }
+
+    assert Path(ROOT / "app.py") in ours
+    assert ours <= set(app_sources())
+    watch = manifest()["component"]["employees"]["build"]["watch"]
+    assert {"migrations.sql", "wit/*"} <= set(watch)
