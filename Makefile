@@ -54,7 +54,7 @@ lint: $(VENV_STAMP)
 
 build: app.wasm
 
-app.wasm: $(SOURCES) $(wildcard wit/*) spin.toml $(VENV_STAMP)
+app.wasm: $(SOURCES) $(wildcard wit/*.wit wit/*.py) spin.toml $(VENV_STAMP)
 	export PATH="$(CURDIR)/$(VENV)/bin:$$PATH" && $(BUILD_COMMAND)
 
 $(VENV_STAMP): requirements.txt constraints.txt
