@@ -1,11 +1,14 @@
 """Which hosts can run app.wasm: its imports and exports (from `wasm-tools component wit`) against the
-interface sets of the hosts in deploy/hosts.toml, linked by name the way Wasmtime links them.
+interface sets of the hosts in deploy/hosts.toml, linked by name the way Wasmtime links them; and,
+where the WIT packages installed with spin-sdk define every interface of a host, its types too
+(`wasm-tools component targets --semver-compatible` against the host's world).
 
 `python -m deploy.compatibility [app.wasm]` (or `make compat`) prints the matrix in the README,
 beside the same check for spin-sdk's own `spin-http` world, which app.wasm was built for before its
 world was trimmed (wit/employees.wit)."""
 
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -139,17 +142,63 @@ def sdk_world_surface(runtime: Surface, world: str = "spin-http") -> Surface:
     return Surface(world_surface.imports | wasi, world_surface.exports)
 
 
+# Types: the host's world in WIT, over the WIT packages spin-sdk installs
+
+
+@dataclass(frozen=True)
+class TypeCheck:
+    conforms: bool | None  # None: the WIT packages of the host's world are not installed here
+    error: str = ""
+
+    def __str__(self) -> str:
+        if self.conforms is None:
+            return "not checked: its WIT packages are not installed here"
+        return "match" if self.conforms else f"do not match: {self.error}"
+
+
+def host_world(host: Host) -> str:
+    """The host as one WIT world: every interface it defines, and the WASIp2 handler it calls."""
+    handler = "wasi:http/incoming-handler@0.2.0"
+    lines = [f"  import {name};" for name in sorted(host.imports)]
+    if compatibility_key(handler) in {compatibility_key(name) for name in host.exports}:
+        lines.append(f"  export {handler};")
+    return "package employees:compat;\n\nworld host {\n" + "\n".join(lines) + "\n}\n"
+
+
+def type_check(component: Path, host: Host) -> TypeCheck:
+    """`wasm-tools component targets` of the component against the host's world, where spin-sdk's
+    WIT packages define all of that world; they hold WASI 0.2.0 and Spin's interfaces up to 3.4."""
+    sdk_wit = Path(spin_sdk.__file__).parent / "wit"
+    with tempfile.TemporaryDirectory() as scratch:
+        wit = Path(scratch)
+        shutil.copytree(sdk_wit / "deps", wit / "deps")
+        (wit / "deps" / "fermyon-spin").mkdir()
+        for package_file in sdk_wit.glob("*.wit"):  # fermyon:spin@2.0.0 itself
+            shutil.copy(package_file, wit / "deps" / "fermyon-spin")
+        (wit / "world.wit").write_text(host_world(host))
+        if subprocess.run([WASM_TOOLS, "component", "wit", str(wit)], capture_output=True).returncode != 0:
+            return TypeCheck(None)
+        targets = subprocess.run(
+            [WASM_TOOLS, "component", "targets", "--semver-compatible", str(wit), str(component)],
+            capture_output=True,
+            text=True,
+        )
+    if targets.returncode != 0:
+        return TypeCheck(False, targets.stderr.strip().splitlines()[-1].strip())
+    return TypeCheck(True)
+
+
 # The matrix
 
 
-def matrix(columns: Mapping[str, Surface], hosts: Iterable[Host]) -> str:
-    """A Markdown table: one row per host, one column per component."""
+def matrix(columns: Mapping[str, Surface], hosts: Iterable[Host], types: Mapping[str, TypeCheck]) -> str:
+    """A Markdown table: one row per host, one column per component, then app.wasm's type check."""
     lines = [
-        "| host | " + " | ".join(columns) + " |",
-        "|---|" + "---|" * len(columns),
+        "| host | " + " | ".join(columns) + " | app.wasm's types (`wasm-tools component targets`) |",
+        "|---|" + "---|" * (len(columns) + 1),
     ]
     for host in hosts:
-        cells = [str(check(surface, host)) for surface in columns.values()]
+        cells = [str(check(surface, host)) for surface in columns.values()] + [str(types[host.name])]
         lines.append(f"| {host.name} (`{host.world}`) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -159,13 +208,22 @@ def columns_for(component: Path) -> dict[str, Surface]:
     return {"app.wasm (world `employees-http`)": app, "spin-sdk's `spin-http` world": sdk_world_surface(app)}
 
 
-def main(arguments: list[str]) -> int:
-    component = Path(arguments[0]) if arguments else ROOT / "app.wasm"
+def report(component: Path) -> tuple[str, bool]:
+    """The matrix for a component, and whether it runs on every supported host."""
     hosts = load_hosts()
     columns = columns_for(component)
-    print(matrix(columns, hosts))
+    types = {host.name: type_check(component, host) for host in hosts}
     app = next(iter(columns.values()))
-    return 0 if all(check(app, host).runs for host in hosts if host.supported) else 1
+    runs = all(
+        check(app, host).runs and types[host.name].conforms is not False for host in hosts if host.supported
+    )
+    return matrix(columns, hosts, types), runs
+
+
+def main(arguments: list[str]) -> int:
+    table, runs = report(Path(arguments[0]) if arguments else ROOT / "app.wasm")
+    print(table)
+    return 0 if runs else 1
 
 
 if __name__ == "__main__":
