@@ -2,7 +2,15 @@
 
 import pytest
 
-from deploy.compatibility import Host, Surface, check, compatibility_key, load_hosts, surface_of_text
+from deploy.compatibility import (
+    Host,
+    Surface,
+    check,
+    compatibility_key,
+    host_world,
+    load_hosts,
+    surface_of_text,
+)
 
 
 def host(imports: set[str], exports: set[str] | None = None) -> Host:
@@ -95,3 +103,19 @@ world root {
         frozenset({"wasi:io/error@0.2.0", "fermyon:spin/sqlite@2.0.0"}),
         frozenset({"wasi:http/incoming-handler@0.2.0"}),
     )
+
+
+def test_a_host_is_written_as_one_wit_world_exporting_the_wasip2_handler_it_calls() -> None:
+    world = host_world(
+        host({"wasi:io/error@0.2.6", "fermyon:spin/sqlite@2.0.0"}, {"wasi:http/incoming-handler@0.2.6"})
+    )
+    p3_only = host_world(host({"wasi:io/error@0.2.6"}, {"wasi:http/handler@0.3.0"}))
+
+    assert world.splitlines()[2:] == [
+        "world host {",
+        "  import fermyon:spin/sqlite@2.0.0;",
+        "  import wasi:io/error@0.2.6;",
+        "  export wasi:http/incoming-handler@0.2.0;",
+        "}",
+    ]
+    assert "export" not in p3_only
