@@ -36,6 +36,8 @@ class Surface:
 
 @dataclass(frozen=True)
 class Host:
+    """A host: the interfaces it lets a component import, and the exports its HTTP trigger calls."""
+
     name: str
     world: str
     sources: tuple[str, ...]
