@@ -9,6 +9,7 @@ import pytest
 from spin_sdk.http import Request, Response
 
 import app
+from domain.database import Database
 from tests.native_db import NativeDatabase
 
 Call = Callable[..., Response]
@@ -23,8 +24,8 @@ def db(tmp_path: Path) -> Iterator[NativeDatabase]:
 
 
 @pytest.fixture
-def call(db: NativeDatabase) -> Call:
-    """Send one request through app.handle, as the component does, with sqlite3 as the database."""
+def call(db: Database) -> Call:
+    """Send one request through app.handle, as the component does, with the `db` fixture's database."""
 
     def send(
         method: str,
