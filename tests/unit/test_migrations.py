@@ -7,7 +7,7 @@ import pytest
 from spin_sdk.http import Request, Response
 
 import app
-from domain.database import DatabaseUnavailable, Row, Value
+from domain.database import Database, DatabaseUnavailable, Row, Value
 from domain.migrations import SCHEMA_VERSION, applied_version
 from tests.native_db import NativeDatabase
 from tests.unit.conftest import Call, body_of, valid_employee
@@ -15,7 +15,8 @@ from tests.unit.conftest import Call, body_of, valid_employee
 TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
 
 
-def send(db: NativeDatabase, method: str, uri: str, body: bytes = b"") -> Response:
+def send(db: Database, method: str, uri: str, body: bytes = b"") -> Response:
+    """A request to a database other than the `db` fixture's, which `call` uses."""
     return app.handle(Request(method, uri, {}, body), db)
 
 
@@ -58,11 +59,11 @@ def test_an_empty_database_is_at_version_0_and_every_route_is_a_503_saying_how_t
 
 
 def test_a_database_older_than_the_code_is_refused_without_writing_anything(
-    unversioned: NativeDatabase,
+    call: Call, unversioned: NativeDatabase
 ) -> None:
     dump = list(unversioned.connection.iterdump())
 
-    created = send(unversioned, "POST", "/employees", b'{"firstName":"A","lastName":"B","address":{}}')
+    created = call("POST", "/employees", valid_employee())
 
     assert created.status == 503
     assert body_of(created)["schemaVersion"] == 0
@@ -82,8 +83,8 @@ def test_applying_migrations_upgrades_an_unversioned_database_and_keeps_its_rows
     assert applied_version(db) == SCHEMA_VERSION
 
 
-def test_the_openapi_document_is_served_whatever_the_schema(unversioned: NativeDatabase) -> None:
-    assert send(unversioned, "GET", "/openapi.json").status == 200
+def test_the_openapi_document_is_served_whatever_the_schema(call: Call, unversioned: NativeDatabase) -> None:
+    assert call("GET", "/openapi.json").status == 200
 
 
 def test_healthz_reports_the_schema_version_and_is_never_cached(call: Call) -> None:
@@ -117,7 +118,7 @@ class NoDatabase:
 
 
 def test_healthz_is_a_503_when_the_database_cannot_be_opened() -> None:
-    response = app.handle(Request("GET", "/healthz", {}, b""), NoDatabase())
+    response = send(NoDatabase(), "GET", "/healthz")
 
     assert response.status == 503
     assert "no database labelled 'default'" in body_of(response)["detail"]
