@@ -23,6 +23,7 @@ import spin_sdk
 ROOT = Path(__file__).resolve().parent.parent
 HOSTS = ROOT / "deploy" / "hosts.toml"
 WASM_TOOLS = str(Path(sys.executable).with_name("wasm-tools"))
+SDK_WIT = Path(spin_sdk.__file__).parent / "wit"  # the WIT packages installed with spin-sdk
 _WORLD_ITEM = re.compile(r"^  (import|export) ([a-z][\w-]*:[\w:/.@-]+);$", re.MULTILINE)
 
 
@@ -131,11 +132,10 @@ def surface_of(component: Path) -> Surface:
 def sdk_world_surface(runtime: Surface, world: str = "spin-http") -> Surface:
     """What a component built for spin-sdk's own world imports: the world's interfaces (read from a
     stand-in component that wasm-tools generates for it) plus what the Python runtime imports."""
-    wit_dir = Path(spin_sdk.__file__).parent / "wit"
     with tempfile.TemporaryDirectory() as scratch:
         module, component = Path(scratch, "module.wasm"), Path(scratch, "component.wasm")
         for command in (
-            [WASM_TOOLS, "component", "embed", "--dummy", str(wit_dir), "--world", world, "-o", str(module)],
+            [WASM_TOOLS, "component", "embed", "--dummy", str(SDK_WIT), "--world", world, "-o", str(module)],
             [WASM_TOOLS, "component", "new", str(module), "-o", str(component)],
         ):
             subprocess.run(command, check=True, capture_output=True)
@@ -170,12 +170,11 @@ def host_world(host: Host) -> str:
 def type_check(component: Path, host: Host) -> TypeCheck:
     """`wasm-tools component targets` of the component against the host's world, where spin-sdk's
     WIT packages define all of that world; they hold WASI 0.2.0 and Spin's interfaces up to 3.4."""
-    sdk_wit = Path(spin_sdk.__file__).parent / "wit"
     with tempfile.TemporaryDirectory() as scratch:
         wit = Path(scratch)
-        shutil.copytree(sdk_wit / "deps", wit / "deps")
+        shutil.copytree(SDK_WIT / "deps", wit / "deps")
         (wit / "deps" / "fermyon-spin").mkdir()
-        for package_file in sdk_wit.glob("*.wit"):  # fermyon:spin@2.0.0 itself
+        for package_file in SDK_WIT.glob("*.wit"):  # fermyon:spin@2.0.0 itself
             shutil.copy(package_file, wit / "deps" / "fermyon-spin")
         (wit / "world.wit").write_text(host_world(host))
         if subprocess.run([WASM_TOOLS, "component", "wit", str(wit)], capture_output=True).returncode != 0:
