@@ -37,8 +37,10 @@ from domain.database import (
     DatabaseBusy,
     DatabaseError,
     DatabaseUnavailable,
+    Erasure,
     Row,
     SchemaMissing,
+    StatementRefused,
     Value,
     error_from_message,
     transaction,
@@ -195,7 +197,12 @@ def get_openapi(request: Request, db: Database, params: Mapping[str, str]) -> Re
 def get_health(request: Request, db: Database, params: Mapping[str, str]) -> Response:
     """For probes: 200 when the database answers with a schema this code serves, else a 503."""
     version = require_current_schema(db)
-    document = {"status": "pass", "schemaVersion": version, "requiredSchemaVersion": SCHEMA_VERSION}
+    document = {
+        "status": "pass",
+        "schemaVersion": version,
+        "requiredSchemaVersion": SCHEMA_VERSION,
+        "erasure": db.erasure.value,
+    }
     return json_response(200, document, {"cache-control": "no-store"})
 
 
@@ -300,6 +307,11 @@ def problem_for(error: Exception, request: Request) -> Response:
         case DatabaseUnavailable():
             detail = "This component has no database labelled 'default'; see spin.toml and local.toml."
             return problem(503, "Service Unavailable", detail)
+        case StatementRefused():
+            detail = f"The database host refused a statement: {str(error)[:300]}. {REFUSAL_HINT}"
+            return problem(503, "Database refused a statement", detail, "/problems/statement-refused")
+        case Misconfigured():
+            return problem(503, "Service misconfigured", str(error), "/problems/misconfigured")
         case _:
             return internal_error(error, request)
 
@@ -309,6 +321,11 @@ MIGRATE_HINT = (
     " `spin up --sqlite @migrations.sql --runtime-config-file ./local.toml`;"
     " on Fermyon Cloud run `spin cloud sqlite execute --database <name> @migrations.sql`;"
     " on SpinKube with Turso run `turso db shell <database> < migrations.sql`."
+)
+
+REFUSAL_HINT = (
+    "A libSQL server (Turso, sqld) refuses PRAGMA secure_delete = ON, which writes send while the"
+    ' Spin variable erasure is "overwrite" (the default): for such a database set it to "delete".'
 )
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -359,14 +376,26 @@ def handle(request: Request, db: Database, admin_token: Callable[[], str | None]
 # Spin's SQLite host API as the Database port
 
 
+class Misconfigured(Exception):
+    """A Spin variable has a value the service does not know."""
+
+
 class SpinDatabase:
     """The `default` database through Spin's SQLite interface, opened on first use."""
 
     def __init__(self, label: str = "default") -> None:
         self._label = label
         self._connection: Connection | None = None
+        self._erasure: Erasure | None = None
         self.statements = 0  # for the Server-Timing header
         self.seconds = 0.0
+
+    @property
+    def erasure(self) -> Erasure:
+        """The Spin variable `erasure`, read when first needed: reads never pay for it."""
+        if self._erasure is None:
+            self._erasure = spin_erasure()
+        return self._erasure
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         started = time.perf_counter()
@@ -415,6 +444,19 @@ def to_sqlite(value: Value) -> SqliteValue:
 
 def from_sqlite(value: SqliteValue) -> Value:
     return None if isinstance(value, Value_Null) else value.value
+
+
+def spin_erasure() -> Erasure:
+    """The Spin variable `erasure` (spin.toml): "overwrite" unless the database is a libSQL server."""
+    try:
+        value = variables.get("erasure")
+    except Err:
+        raise Misconfigured("The component has no variable erasure; see spin.toml.") from None
+    try:
+        return Erasure(value)
+    except ValueError:
+        allowed = " or ".join(f'"{choice.value}"' for choice in Erasure)
+        raise Misconfigured(f"The Spin variable erasure is {value[:50]!r}; it must be {allowed}.") from None
 
 
 def spin_admin_token() -> str | None:

@@ -8,14 +8,30 @@ never by a host's message text.
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
+from enum import Enum
 from typing import Any, Protocol
 
 Value = int | float | str | bytes | None
-# Columns come back as the STRICT tables declare them; callers unpack rows by position.
+# Columns come back as the tables' CHECK (typeof(...)) constraints admit; callers unpack rows by position.
 Row = tuple[Any, ...]
 
 
+class Erasure(Enum):
+    """What deleting an employee does to the bytes of their data in the database file."""
+
+    # SQLite overwrites whatever a write removes with zeros (PRAGMA secure_delete). Spin's SQLite.
+    OVERWRITE = "overwrite"
+    # Rows are deleted and log payloads replaced, but freed bytes stay in the file until SQLite
+    # reuses the page. For libSQL servers (Turso, sqld), which refuse to set secure_delete.
+    DELETE = "delete"
+
+
 class Database(Protocol):
+    @property
+    def erasure(self) -> Erasure:
+        """How this database erases; asked only when a write transaction starts."""
+        ...
+
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         """Run one SQL statement and return its rows (empty for statements without rows)."""
         ...
@@ -37,6 +53,15 @@ class DatabaseUnavailable(DatabaseError):
     """The host has no database for our label, or does not let this component open it."""
 
 
+class StatementRefused(DatabaseError):
+    """The host would not run a statement at all: a libSQL server checks each one before SQLite
+    sees it, and refuses what its parser or its policy does not allow."""
+
+
+# How a libSQL server words a refusal (libsql-server/src/query_analysis.rs), as Spin passes it on.
+_REFUSALS = ("unsupported statement", "could not be parsed", "sql_parse_error")
+
+
 def error_from_message(message: str) -> DatabaseError:
     """Categorize a SQLite error by the SQLite text that every host passes through."""
     text = message.lower()
@@ -44,6 +69,8 @@ def error_from_message(message: str) -> DatabaseError:
         return SchemaMissing(message)
     if "database is locked" in text or "database is busy" in text:
         return DatabaseBusy(message)
+    if any(refusal in text for refusal in _REFUSALS):
+        return StatementRefused(message)
     return DatabaseError(message)
 
 
@@ -58,10 +85,11 @@ def transaction(db: Database) -> Iterator[None]:
         yield
         return
     # Both are no-ops inside a transaction, so they go first. Spin's SQLite enables foreign keys
-    # by default, but other hosts (libSQL, plain SQLite) do not. secure_delete zeroes what a write
-    # removes, so an erased person's data does not linger in free pages of the file.
+    # by default, but other hosts (plain and embedded SQLite) do not. secure_delete zeroes what a
+    # write removes, so an erased person's data does not linger in free pages of the file.
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA secure_delete = ON")
+    if db.erasure is Erasure.OVERWRITE:
+        db.execute("PRAGMA secure_delete = ON")
     # IMMEDIATE takes the write lock now: a deferred transaction that upgrades later can fail
     # with SQLITE_BUSY in a way no busy timeout resolves.
     db.execute("BEGIN IMMEDIATE")

@@ -1,21 +1,30 @@
 """The Database port over libSQL, the SQLite fork that Turso serves and SpinKube's `type = "libsql"`
-databases run. Embedded here (PyPI `libsql`): the same engine, without the network protocol."""
+databases run. Embedded here (PyPI `libsql`): the same engine, without the network protocol, and so
+without the server's statement check; that check is modelled (tests/libsql_server_model.py) and
+applied first, so these tests refuse what the server refuses."""
 
 from collections.abc import Sequence
 from pathlib import Path
 
 import libsql
 
-from domain.database import Row, Value, error_from_message
+from domain.database import Erasure, Row, Value, error_from_message
+from tests.libsql_server_model import refusal, statements
 from tests.native_db import MIGRATIONS
 
 
 class LibsqlDatabase:
+    # A libSQL server refuses PRAGMA secure_delete = ON: the service is configured as for one.
+    erasure = Erasure.DELETE
+
     def __init__(self, path: str | Path) -> None:
         # Autocommit, as on Spin: transactions are domain.database.transaction's BEGIN/COMMIT.
         self.connection = libsql.connect(str(path), isolation_level=None)
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        refused = refusal(sql)
+        if refused is not None:
+            raise error_from_message(refused)
         try:
             rows: list[Row] = self.connection.execute(sql, tuple(params)).fetchall()
         except ValueError as error:  # libsql reports every SQLite error as a ValueError
@@ -23,8 +32,9 @@ class LibsqlDatabase:
         return rows
 
     def migrate(self) -> None:
-        """What `turso db shell <database> < migrations.sql` does."""
-        self.connection.executescript(MIGRATIONS.read_text())
+        """What `turso db shell <database> < migrations.sql` does: every statement, in order."""
+        for statement in statements(MIGRATIONS.read_text()):
+            self.execute(statement)
 
     def close(self) -> None:
         self.connection.close()

@@ -1,32 +1,46 @@
-"""The Database port over CPython's sqlite3, for unit tests: same SQL, same migrations, no wasm."""
+"""The Database port over CPython's sqlite3, for unit tests: same SQL, same migrations, no wasm.
+
+By default it is Spin's SQLite: it runs every statement. Given a `refuse` rule (such as
+tests/libsql_server_model.py's) it first refuses what that host would, with the host's own words."""
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from domain.database import Row, Value, error_from_message
+from domain.database import Erasure, Row, Value, error_from_message
+from tests.libsql_server_model import statements
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations.sql"
 
+Refusal = Callable[[str], str | None]
+
 
 class NativeDatabase:
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, erasure: Erasure = Erasure.OVERWRITE, refuse: Refusal | None = None
+    ) -> None:
         # Autocommit mode: transactions are the explicit BEGIN/COMMIT of domain.database.transaction,
         # exactly as on Spin, where every statement is its own call.
         self.connection = sqlite3.connect(path, isolation_level=None)
         # Debian's SQLite zeroes deleted content by default; Spin's bundled SQLite does not. Start
         # from Spin's default, so the tests show that the code itself asks for it.
         self.connection.execute("PRAGMA secure_delete = OFF")
+        self.erasure = erasure
+        self.refuse = refuse
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        refused = self.refuse(sql) if self.refuse else None
+        if refused is not None:
+            raise error_from_message(refused)
         try:
             return self.connection.execute(sql, params).fetchall()
         except sqlite3.Error as error:
             raise error_from_message(str(error)) from error
 
-    def migrate(self) -> None:
-        """What `spin up --sqlite @migrations.sql` does at start-up."""
-        self.connection.executescript(MIGRATIONS.read_text())
+    def migrate(self, script: Path = MIGRATIONS) -> None:
+        """What `spin up --sqlite @migrations.sql` does at start-up: every statement, in order."""
+        for statement in statements(script.read_text()):
+            self.execute(statement)
 
     def close(self) -> None:
         self.connection.close()

@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from domain.database import Erasure
 from domain.projections import PROJECTORS
 from domain.schema import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
 from web.idempotency import KEY_SCHEMA, RETENTION
@@ -186,11 +187,20 @@ PROJECTIONS: Document = {
 
 HEALTH: Document = {
     "type": "object",
-    "required": ["status", "schemaVersion", "requiredSchemaVersion"],
+    "required": ["status", "schemaVersion", "requiredSchemaVersion", "erasure"],
     "properties": {
         "status": {"type": "string", "enum": ["pass"]},
         "schemaVersion": {"type": "integer", "description": "The version migrations.sql recorded."},
         "requiredSchemaVersion": {"type": "integer", "description": "The oldest version this code serves."},
+        "erasure": {
+            "type": "string",
+            "enum": [choice.value for choice in Erasure],
+            "description": (
+                "What deleting an employee does to their data's bytes (the Spin variable erasure):"
+                " `overwrite`, SQLite zeroes them; `delete`, the rows are gone but the bytes stay in"
+                " the database's free space until reused, and in the server's history and backups."
+            ),
+        },
     },
 }
 

@@ -39,7 +39,12 @@ def test_healthz_answers_probes_with_the_schema_version(tmp_path: Path) -> None:
         head = httpx.head(f"{server.url}/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "pass", "schemaVersion": 1, "requiredSchemaVersion": 1}
+    assert response.json() == {
+        "status": "pass",
+        "schemaVersion": 1,
+        "requiredSchemaVersion": 1,
+        "erasure": "overwrite",
+    }
     assert (head.status_code, head.content) == (200, b"")
 
 

@@ -1,5 +1,6 @@
 """Unit-test fixtures: a migrated SQLite file per test, and the app's request pipeline on CPython."""
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,7 +10,8 @@ import pytest
 from spin_sdk.http import Request, Response
 
 import app
-from domain.database import Database
+from domain.database import Database, Erasure
+from tests import libsql_server_model
 from tests.native_db import NativeDatabase
 
 Call = Callable[..., Response]
@@ -17,27 +19,33 @@ Call = Callable[..., Response]
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[NativeDatabase]:
-    database = NativeDatabase(tmp_path / "cqrs.db")
+    """A migrated database that refuses what a libSQL server refuses (a model of its checks), set
+    up as the service is for such a server (erasure "delete"): the strictest host, so every
+    statement the unit tests make the service send is one every host runs."""
+    database = NativeDatabase(tmp_path / "cqrs.db", Erasure.DELETE, refuse=libsql_server_model.refusal)
     database.migrate()
     yield database
     database.close()
 
 
+def send(
+    db: Database,
+    method: str,
+    uri: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    admin_token: str | None = None,
+) -> Response:
+    """Send one request through app.handle, as the component does, to `db`; a body that is not
+    bytes is sent as JSON."""
+    raw = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    return app.handle(Request(method, uri, dict(headers or {}), raw), db, lambda: admin_token)
+
+
 @pytest.fixture
 def call(db: Database) -> Call:
-    """Send one request through app.handle, as the component does, with the `db` fixture's database."""
-
-    def send(
-        method: str,
-        uri: str,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        admin_token: str | None = None,
-    ) -> Response:
-        raw = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-        return app.handle(Request(method, uri, dict(headers or {}), raw), db, lambda: admin_token)
-
-    return send
+    """`send` to the `db` fixture's database."""
+    return functools.partial(send, db)
 
 
 def body_of(response: Response) -> Any:

@@ -115,7 +115,7 @@ def test_a_known_path_with_another_method_is_405_with_allow(call: Call) -> None:
 def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(
     call: Call, db: NativeDatabase
 ) -> None:
-    db.execute(
+    db.connection.execute(
         "CREATE TEMP TRIGGER fail BEFORE INSERT ON employees"
         " BEGIN SELECT RAISE(ABORT, 'secret internal detail'); END"
     )
@@ -135,6 +135,8 @@ def test_an_unexpected_failure_is_500_with_a_correlation_id_and_no_internals(
 def test_an_unsafe_request_id_is_replaced_by_a_generated_correlation_id(
     call: Call, db: NativeDatabase
 ) -> None:
-    db.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON employees BEGIN SELECT RAISE(ABORT, 'x'); END")
+    db.connection.execute(
+        "CREATE TEMP TRIGGER fail BEFORE INSERT ON employees BEGIN SELECT RAISE(ABORT, 'x'); END"
+    )
     response = call("POST", "/employees", valid_employee(), {"x-request-id": "<script>"})
     assert UUID4.match(body_of(response)["correlationId"])

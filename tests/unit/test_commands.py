@@ -83,7 +83,7 @@ def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
 ) -> None:
     create_employee(CreateEmployee(GRACE), db)
     before = snapshot(db)
-    db.execute(
+    db.connection.execute(
         f"CREATE TEMP TRIGGER fail BEFORE INSERT ON {failing_table}"
         " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
     )
@@ -97,7 +97,7 @@ def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
 def test_a_failure_in_a_projection_of_update_rolls_back_the_write_tables(db: NativeDatabase) -> None:
     created = create_employee(CreateEmployee(ADA), db)
     before = snapshot(db)
-    db.execute(
+    db.connection.execute(
         "CREATE TEMP TRIGGER fail BEFORE INSERT ON employee_details_view"
         " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
     )

@@ -64,7 +64,9 @@ def test_the_database_refuses_a_second_event_with_the_same_stream_version(db: Na
 
 
 def test_a_failing_event_append_rolls_back_the_write_model_and_the_views(db: NativeDatabase) -> None:
-    db.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'x'); END")
+    db.connection.execute(
+        "CREATE TEMP TRIGGER fail BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'x'); END"
+    )
     with pytest.raises(DatabaseError):
         create_employee(CreateEmployee(ADA), db)
     for table in ("employees", "addresses", "employee_list_view", "employee_details_view", "events"):

@@ -81,7 +81,7 @@ def test_a_failure_at_any_step_leaves_every_table_unchanged(
     create_employee(CreateEmployee(ADA, employee_id=EXISTING), db)
     update_employee(UpdateEmployee(EXISTING, ADA), db)
     before = snapshot(db)
-    db.execute(
+    db.connection.execute(
         f"CREATE TEMP TRIGGER fail BEFORE {action} ON {table}"
         " BEGIN SELECT RAISE(ABORT, 'test-only forced failure'); END"
     )

@@ -173,7 +173,9 @@ def test_the_same_key_with_another_payload_is_422_and_creates_nothing(call: Call
 
 def test_a_failed_command_does_not_use_up_its_key(call: Call, db: NativeDatabase) -> None:
     invalid = call("POST", "/employees", {"firstName": ""}, {"idempotency-key": "k-5"})
-    db.execute("CREATE TEMP TRIGGER fail BEFORE INSERT ON employees BEGIN SELECT RAISE(ABORT, 'x'); END")
+    db.connection.execute(
+        "CREATE TEMP TRIGGER fail BEFORE INSERT ON employees BEGIN SELECT RAISE(ABORT, 'x'); END"
+    )
     failed = call("POST", "/employees", valid_employee(), {"idempotency-key": "k-5"})
     db.execute("DROP TRIGGER fail")
 

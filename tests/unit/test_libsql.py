@@ -71,7 +71,9 @@ def test_a_statement_failing_mid_command_rolls_the_whole_write_back_on_libsql(
 ) -> None:
     call("POST", "/employees", valid_employee())
     before = counts(db)
-    db.execute("CREATE TEMP TRIGGER fail AFTER INSERT ON events BEGIN SELECT RAISE(ABORT, 'injected'); END")
+    db.connection.execute(
+        "CREATE TEMP TRIGGER fail AFTER INSERT ON events BEGIN SELECT RAISE(ABORT, 'injected'); END"
+    )
 
     response = call("POST", "/employees", valid_employee())
 

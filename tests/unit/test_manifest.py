@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from domain.database import Erasure
 from wit.stage import app_sources
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,12 @@ def test_the_component_may_open_only_the_default_database_and_call_no_host() -> 
 def test_the_admin_token_is_a_secret_with_no_usable_default() -> None:
     variable = manifest()["variables"]["admin_token"]
     assert variable == {"default": "", "secret": True}
-    assert manifest()["component"]["employees"]["variables"] == {"admin_token": "{{ admin_token }}"}
+    assert manifest()["component"]["employees"]["variables"]["admin_token"] == "{{ admin_token }}"
+
+
+def test_erasure_overwrites_by_default_and_reaches_the_component() -> None:
+    assert Erasure(manifest()["variables"]["erasure"]["default"]) is Erasure.OVERWRITE
+    assert manifest()["component"]["employees"]["variables"]["erasure"] == "{{ erasure }}"
 
 
 def test_the_local_runtime_config_holds_a_path_and_no_credentials() -> None:

@@ -4,20 +4,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from spin_sdk.http import Request, Response
 
-import app
-from domain.database import Database, DatabaseUnavailable, Row, Value
+from domain.database import DatabaseUnavailable, Erasure, Row, Value
 from domain.migrations import SCHEMA_VERSION, applied_version
 from tests.native_db import NativeDatabase
-from tests.unit.conftest import Call, body_of, valid_employee
+from tests.unit.conftest import Call, body_of, send, valid_employee
 
 TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
-
-
-def send(db: Database, method: str, uri: str, body: bytes = b"") -> Response:
-    """A request to a database other than the `db` fixture's, which `call` uses."""
-    return app.handle(Request(method, uri, {}, body), db)
 
 
 @pytest.fixture
@@ -96,6 +89,7 @@ def test_healthz_reports_the_schema_version_and_is_never_cached(call: Call) -> N
         "status": "pass",
         "schemaVersion": SCHEMA_VERSION,
         "requiredSchemaVersion": SCHEMA_VERSION,
+        "erasure": "delete",  # the unit tests' database is set up as for a libSQL server
     }
 
 
@@ -112,6 +106,8 @@ def test_a_newer_schema_is_served_so_migrations_can_run_before_the_code_rolls_ou
 class NoDatabase:
     """A host that grants no database to the component (Spin's `sqlite.open` error): a stand-in,
     because neither sqlite3 nor the local host can be made to refuse an open on demand."""
+
+    erasure = Erasure.OVERWRITE
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         raise DatabaseUnavailable("AccessDenied")

@@ -11,6 +11,7 @@ import yaml
 from spin_sdk.http import Request
 
 import app
+from domain.database import Erasure
 from tests.native_db import NativeDatabase
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,14 +146,22 @@ def test_both_probes_ask_healthz_which_is_ready_only_on_a_migrated_database(tmp_
         assert app.handle(Request("GET", path, {}, b""), empty).status == 503
 
 
-def test_every_spin_variable_comes_from_a_kubernetes_secret_never_from_the_manifest() -> None:
+def test_every_secret_spin_variable_comes_from_a_kubernetes_secret_never_from_the_manifest() -> None:
     declared = tomllib.loads((ROOT / "spin.toml").read_text())["variables"]
     given = {variable["name"]: variable for variable in spinapp()["spec"]["variables"]}
 
     assert set(given) == set(declared)
-    for variable in given.values():
-        assert "value" not in variable
-        assert set(variable["valueFrom"]) == {"secretKeyRef"}
+    for name, variable in given.items():
+        if declared[name].get("secret"):
+            assert "value" not in variable
+            assert set(variable["valueFrom"]) == {"secretKeyRef"}
+
+
+def test_the_spinapp_erases_by_deleting_because_its_database_is_a_libsql_server() -> None:
+    given = {variable["name"]: variable for variable in spinapp()["spec"]["variables"]}
+
+    assert runtime_config()["sqlite_database"]["default"]["type"] == "libsql"
+    assert given["erasure"] == {"name": "erasure", "value": Erasure.DELETE.value}
 
 
 def test_the_runtime_config_points_the_default_database_at_libsql_over_https() -> None:
