@@ -23,8 +23,8 @@ from spin_sdk.http import Request
 
 import app
 from commands.create_employee import CreateEmployee, create_employee
-from domain.database import transaction
 from domain.employee import Address, EmployeeFields
+from domain.transactions import transaction
 from tests.native_db import NativeDatabase
 from tests.spin_server import ROOT, SpinServer
 

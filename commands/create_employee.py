@@ -4,12 +4,13 @@ import uuid
 from dataclasses import dataclass, field
 
 from domain import event_log
-from domain.database import Database, transaction
+from domain.database import Database
 from domain.employee import Employee, EmployeeFields
 from domain.event_log import Metadata
 from domain.events import EmployeeCreated
 from domain.projections import project
 from domain.timestamps import utc_now
+from domain.transactions import transaction
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ the same transaction, so readers see the old view or the rebuilt one, never a ha
 from dataclasses import dataclass
 
 from domain import event_log
-from domain.database import Database, transaction
+from domain.database import Database
 from domain.events import from_record
 from domain.projections import PROJECTORS, Projector
+from domain.transactions import transaction
 
 DEFAULT_CHUNK = 500
 

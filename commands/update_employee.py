@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from domain import event_log
-from domain.database import Database, transaction
+from domain.database import Database
 from domain.employee import (
     Employee,
     EmployeeFields,
@@ -15,6 +15,7 @@ from domain.event_log import Metadata
 from domain.events import EmployeeUpdated
 from domain.projections import project
 from domain.timestamps import utc_now
+from domain.transactions import transaction
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ In the component it is Spin's SQLite connection (see app.py); on CPython it is `
 never by a host's message text.
 """
 
-import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any, Protocol
 
@@ -72,35 +70,3 @@ def error_from_message(message: str) -> DatabaseError:
     if any(refusal in text for refusal in _REFUSALS):
         return StatementRefused(message)
     return DatabaseError(message)
-
-
-_in_transaction: "weakref.WeakSet[Database]" = weakref.WeakSet()
-
-
-@contextmanager
-def transaction(db: Database) -> Iterator[None]:
-    """Run the block as one all-or-nothing write transaction. Inside another transaction on the
-    same database it joins that one, so a caller can make a command part of a larger write."""
-    if db in _in_transaction:
-        yield
-        return
-    # Both are no-ops inside a transaction, so they go first. Spin's SQLite enables foreign keys
-    # by default, but other hosts (plain and embedded SQLite) do not. secure_delete zeroes what a
-    # write removes, so an erased person's data does not linger in free pages of the file.
-    db.execute("PRAGMA foreign_keys = ON")
-    if db.erasure is Erasure.OVERWRITE:
-        db.execute("PRAGMA secure_delete = ON")
-    # IMMEDIATE takes the write lock now: a deferred transaction that upgrades later can fail
-    # with SQLITE_BUSY in a way no busy timeout resolves.
-    db.execute("BEGIN IMMEDIATE")
-    _in_transaction.add(db)
-    try:
-        yield
-    except BaseException:
-        with suppress(DatabaseError):  # SQLite may have rolled back by itself already
-            db.execute("ROLLBACK")
-        raise
-    else:
-        db.execute("COMMIT")
-    finally:
-        _in_transaction.discard(db)

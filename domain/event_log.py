@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from domain.database import Database, Row
 from domain.events import ERASED_PAYLOAD, Event, EventRecord, to_record
+from domain.migrations import read_current
 from domain.timestamps import utc_now
 
 
@@ -62,8 +63,9 @@ def read(db: Database, after_seq: int, limit: int) -> list[LoggedEvent]:
 
 
 def stream(db: Database, stream_id: str) -> list[LoggedEvent]:
-    """One employee's events, oldest first."""
-    rows = db.execute(f"SELECT {_COLUMNS} FROM events WHERE stream_id = ? ORDER BY version", (stream_id,))
+    """One employee's events, oldest first (a read: one statement with the schema check)."""
+    select = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ?"
+    rows = read_current(db, select, (stream_id,), order_by="version")
     return [_logged(row) for row in rows]
 
 

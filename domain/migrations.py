@@ -5,7 +5,9 @@ meet tables that are missing or shaped differently. A newer database is served: 
 adds, so the previous code keeps working while a deployment rolls forward.
 """
 
-from domain.database import Database, DatabaseError, SchemaMissing
+from collections.abc import Sequence
+
+from domain.database import Database, DatabaseError, Row, SchemaMissing, Value
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +29,28 @@ def applied_version(db: Database) -> int:
     except SchemaMissing:
         return 0
     return int(version)
+
+
+def read_current(db: Database, select: str, params: Sequence[Value] = (), order_by: str = "") -> list[Row]:
+    """The rows of `select` in `order_by`'s order (columns of `select`), read in the same statement
+    as the schema version: a read is one round trip to the host, and SchemaOutdated if this code
+    cannot serve the database. The first column `select` returns must never be NULL."""
+    order = f" ORDER BY {', '.join(f'page.{column}' for column in order_by.split(', '))}" if order_by else ""
+    try:
+        rows = db.execute(
+            "SELECT versions.current, page.* FROM"
+            " (SELECT coalesce(max(version), 0) AS current FROM schema_migrations) AS versions"
+            # A LEFT JOIN on one row: the version comes back even when `select` finds nothing.
+            # Its ORDER BY picks the rows; only the outer one orders them.
+            f" LEFT JOIN ({select}) AS page ON 1{order}",
+            params,
+        )
+    except SchemaMissing:
+        require_current_schema(db)  # the error path may take a second statement to say why
+        raise
+    if rows[0][0] < SCHEMA_VERSION:
+        raise SchemaOutdated(rows[0][0])
+    return [row[1:] for row in rows if row[1] is not None]
 
 
 def require_current_schema(db: Database) -> int:

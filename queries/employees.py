@@ -1,10 +1,12 @@
 """Reads of employees: pages of the list (employee_list_view, or employee_name_prefix_view when
-filtered by name) and one employee (employee_details_view). Each is one SELECT on an index."""
+filtered by name) and one employee (employee_details_view). Each is one SELECT on an index, in one
+statement with the schema-version check."""
 
 from dataclasses import dataclass
 
 from domain.database import Database, Value
 from domain.employee import Address, Employee, EmployeeFields
+from domain.migrations import read_current
 from domain.projections import MAX_PREFIX
 
 
@@ -46,9 +48,11 @@ def employees(db: Database, query: EmployeeListQuery) -> EmployeePage:
     # A name filter seeks its prefix in the prefix view; the rest walk the list view's indexes.
     table = "employee_list_view" if query.name_prefix is None else "employee_name_prefix_view"
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    rows = db.execute(
+    rows = read_current(
+        db,
         f"SELECT id, name, city, sort_key FROM {table}{where} ORDER BY sort_key, id LIMIT ?",
         (*params, query.limit + 1),
+        order_by="sort_key, id",
     )
     page = [EmployeeSummary(id=id_, name=name, city=city) for id_, name, city, _ in rows[: query.limit]]
     has_more = len(rows) > query.limit
@@ -76,7 +80,8 @@ def _conditions(query: EmployeeListQuery) -> tuple[list[str], list[Value]]:
 
 
 def employee(db: Database, employee_id: str) -> Employee | None:
-    rows = db.execute(
+    rows = read_current(
+        db,
         "SELECT first_name, last_name, street, zip, city, version FROM employee_details_view WHERE id = ?",
         (employee_id,),
     )

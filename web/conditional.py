@@ -4,9 +4,9 @@ import re
 
 from domain.employee import ExpectedVersion
 
-_TAG = r'(W/)?"([\x21\x23-\x7e]*)"'
+_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e]*)"')
 # What If-Match and If-None-Match may hold (RFC 9110, 13.1.1): `*` or a list of entity tags.
-_TAG_LIST = re.compile(rf"^(\*|\s*{_TAG}\s*(,\s*{_TAG}\s*)*)$")
+_TAG_LIST = re.compile(rf"^(\*|\s*{_TAG.pattern}\s*(,\s*{_TAG.pattern}\s*)*)$")
 MAX_HEADER = 1024  # no client needs more; it bounds the version list sent to SQLite
 
 
@@ -40,7 +40,7 @@ def _entity_tags(header: str) -> list[tuple[str, str]]:
     tag, so If-Match fails (412) and If-None-Match does not apply: the request stays safe."""
     if len(header) > MAX_HEADER or not _TAG_LIST.match(header):
         return []
-    tags: list[tuple[str, str]] = re.findall(_TAG, header)
+    tags: list[tuple[str, str]] = _TAG.findall(header)
     return tags
 
 

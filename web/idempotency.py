@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.database import Database, transaction
+from domain.database import Database
 from domain.timestamps import iso_utc
+from domain.transactions import transaction
 
 RETENTION = timedelta(hours=24)
 KEY_SCHEMA = {"type": "string", "pattern": r"^[\x21-\x7e]{1,255}$"}  # printable ASCII
