@@ -1,13 +1,17 @@
 """Starts the built app.wasm behind real HTTP on loopback, the way a user does with `make run`:
-real `spin up` when `spin` is on PATH, otherwise the project's local Spin-compatible host."""
+real `spin up` when `spin` is on PATH, otherwise the project's local Spin-compatible host. Each
+server runs in a process group of its own, which is stopped as a whole; the harness remembers
+every group it started until it has seen the group end, so the suite can tell if a host process
+(such as the `spin trigger http` child of `spin up`) outlived its test."""
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +20,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SPIN = shutil.which("spin")
+STOP_TIMEOUT_S = 10.0
 
 
 def free_port() -> int:
@@ -25,9 +30,92 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class LiveProcess:
+    pid: int
+    parent: int
+    group: int
+    command: str
+
+
+def live_processes() -> list[LiveProcess]:
+    """Every process on the machine that has not exited (zombies left out)."""
+    if not Path("/proc/self/stat").exists():
+        return _from_ps()
+    found = (_from_proc(pid) for pid in os.listdir("/proc") if pid.isdigit())
+    return [process for process in found if process is not None]
+
+
+def _from_proc(pid: str) -> LiveProcess | None:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # it exited while we looked
+        return None
+    # The command name in parentheses may itself hold spaces and parentheses.
+    name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+    if fields[0] == "Z":
+        return None
+    return LiveProcess(int(pid), int(fields[1]), int(fields[2]), command.strip() or f"[{name}]")
+
+
+def _from_ps() -> list[LiveProcess]:
+    """For systems without /proc (macOS); `ps` itself is left out of what it lists."""
+    with subprocess.Popen(["ps", "-A", "-o", "pid=,ppid=,pgid=,stat=,args="], stdout=subprocess.PIPE) as ps:
+        listing = ps.communicate()[0].decode(errors="replace")
+    found = []
+    for line in listing.splitlines():
+        pid, parent, group, state, *command = line.split(maxsplit=4)
+        if not state.startswith("Z") and int(pid) != ps.pid:
+            found.append(LiveProcess(int(pid), int(parent), int(group), " ".join(command)))
+    return found
+
+
+# Process groups started here and not yet seen empty, with the test that started each.
+_unfinished_groups: dict[int, str] = {}
+
+
+def leftover_processes() -> list[str]:
+    """A line for each live process in a group the harness started but never saw end, and for
+    each live child of this interpreter: what should be nothing once every test has finished."""
+    me = os.getpid()
+    return [
+        f"pid {found.pid} (process group {found.group}, started by {_started_by(found)}): {found.command}"
+        for found in live_processes()
+        if found.group in _unfinished_groups or (found.parent == me and found.pid != me)
+    ]
+
+
+def _started_by(found: LiveProcess) -> str:
+    return _unfinished_groups.get(found.group, "a test, not through tests/spin_server.py")
+
+
+def _group_members(group: int) -> list[LiveProcess]:
+    return [found for found in live_processes() if found.group == group]
+
+
+def _signal_group(group: int, signal_number: signal.Signals) -> None:
+    with suppress(ProcessLookupError):  # every member has already exited
+        os.killpg(group, signal_number)
+
+
+def _ended(leader: subprocess.Popen[bytes], group: int, timeout: float) -> bool:
+    """Waits for the leader (reaping it) and every other member of its group to exit."""
+    deadline = time.monotonic() + timeout
+    try:
+        leader.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False
+    while _group_members(group):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 @dataclass
 class SpinServer:
-    """One `spin up` process with its own runtime config and database file under `workdir`."""
+    """One `spin up` process group with its own runtime config and database file under `workdir`."""
 
     workdir: Path
     migrate: bool = True
@@ -65,21 +153,49 @@ class SpinServer:
     def start(self) -> "SpinServer":
         self.workdir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
+            # `spin up` serves from a child process (`spin trigger http`): a group of their own lets
+            # stop() and kill() reach both, as a terminal's Ctrl+C or a crash of the machine would.
             self.process = subprocess.Popen(
-                self.command(), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env}
+                self.command(),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env},
+                start_new_session=True,
             )
-        self._wait_until_serving()
+        _unfinished_groups[self.process.pid] = os.environ.get("PYTEST_CURRENT_TEST", "outside pytest")
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
+        """SIGTERM to the whole process group; SIGKILL to it if it has not ended in time."""
         if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
+            self._end_group(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group, as when the machine or the host crashes."""
+        if self.process is not None:
+            self._end_group(signal.SIGKILL)
 
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def _end_group(self, first_signal: signal.Signals) -> None:
+        assert self.process is not None
+        group = self.process.pid
+        _signal_group(group, first_signal)
+        if not _ended(self.process, group, STOP_TIMEOUT_S):
+            _signal_group(group, signal.SIGKILL)
+            if not _ended(self.process, group, STOP_TIMEOUT_S):
+                survivors = "\n".join(found.command for found in _group_members(group))
+                raise RuntimeError(f"process group {group} survived SIGKILL:\n{survivors}")
+        del _unfinished_groups[group]
+        self.process = None
 
     def _wait_until_serving(self, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
