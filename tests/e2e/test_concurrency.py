@@ -2,7 +2,6 @@
 one idempotency key sent to both, a mixed workload, a held write lock, and a SIGKILL mid-burst."""
 
 import random
-import signal
 import sqlite3
 import threading
 import time
@@ -142,13 +141,10 @@ def test_every_acknowledged_write_survives_a_sigkill_mid_burst(tmp_path: Path) -
     for writer in writers:
         writer.start()
     time.sleep(1.5)
-    assert server.process is not None
-    server.process.send_signal(signal.SIGKILL)
-    server.process.wait()
+    server.kill()
     stop.set()
     for writer in writers:
         writer.join()
-    server.process = None
 
     server.start()
     try:
