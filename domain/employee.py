@@ -62,6 +62,8 @@ def version_condition(expected: ExpectedVersion | None) -> tuple[str, tuple[int,
     """SQL to add to `WHERE id = ?`, so the version check and the write are one statement."""
     if expected is None or expected.versions is None:
         return "", ()
+    if not expected.versions:  # `IN ()` is SQLite's own extension; no version matches either way
+        return " AND 0", ()
     ordered = tuple(sorted(expected.versions))
     return f" AND version IN ({', '.join('?' * len(ordered))})", ordered
 
