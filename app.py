@@ -490,42 +490,7 @@ def server_timing(db: SpinDatabase, seconds: float) -> str:
     return f'db;dur={database_ms:.3f};desc="{statements}", app;dur={total_ms - database_ms:.3f}'
 
 
-# Pre-initialization: componentize-py runs this module once at build time and snapshots its state,
-# and Spin starts every request from that snapshot. Whatever the request path does lazily the first
-# time (compiling patterns, filling caches, specializing bytecode) is paid by every request unless it
-# happened before the snapshot, so a few requests go through the service here, without a database.
-
-
-class _NoDatabaseYet:
-    """The database as pre-initialization sees it: there is none, so every request ends in a 503."""
-
-    erasure = Erasure.OVERWRITE
-
-    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
-        raise DatabaseUnavailable("pre-initialization has no database")
-
-
-def warm_up() -> list[int]:
-    """Send one request of each kind through `handle`; their statuses (all 4xx or 503)."""
-    employee_id = "00000000-0000-4000-8000-000000000000"
-    address = {"street": "C", "zip": "1", "city": "D"}
-    body = json.dumps({"firstName": "A", "lastName": "B", "address": address})
-    trace = {"traceparent": f"00-{'1' * 32}-{'2' * 16}-01"}
-    requests = [
-        Request("GET", "/employees?limit=50&city=d&q=a", trace, None),
-        Request("GET", f"/employees/{employee_id}", {"if-none-match": '"1"'}, None),
-        Request("GET", f"/employees/{employee_id}/history", {}, None),
-        Request("POST", "/employees", {"content-type": JSON, "idempotency-key": "k", **trace}, body.encode()),
-        Request("POST", "/employees", {}, b'{"firstName": ""}'),
-        Request("PUT", f"/employees/{employee_id}", {"if-match": '"1"'}, body.encode()),
-        Request("DELETE", f"/employees/{employee_id}", {"if-match": '"1"'}, None),
-        Request("PATCH", "/employees", {}, None),
-        Request("GET", "/healthz", {}, None),
-    ]
-    return [handle(request, _NoDatabaseYet()).status for request in requests]
-
-
-warm_up()
-# Frozen, the import-time objects are out of the garbage collector's reach, so a collection during
-# a request looks only at what that request allocated.
+# Last, after every import: componentize-py snapshots the module state here, and Spin starts every
+# request from that snapshot. Frozen, the import-time objects are out of the garbage collector's
+# reach, so a collection during a request looks only at what that request allocated.
 gc.freeze()
