@@ -2,7 +2,6 @@
 renders results as JSON and every failure as an RFC 9457 problem, and adapts Spin's SQLite host
 API to the domain's Database port. The only module that imports spin_sdk."""
 
-import gc
 import json
 import re
 import sys
@@ -488,9 +487,3 @@ def server_timing(db: SpinDatabase, seconds: float) -> str:
     database_ms, total_ms = db.seconds * 1000, seconds * 1000
     statements = f"{db.statements} statement{'' if db.statements == 1 else 's'}"
     return f'db;dur={database_ms:.3f};desc="{statements}", app;dur={total_ms - database_ms:.3f}'
-
-
-# Last, after every import: componentize-py snapshots the module state here, and Spin starts every
-# request from that snapshot. Frozen, the import-time objects are out of the garbage collector's
-# reach, so a collection during a request looks only at what that request allocated.
-gc.freeze()
