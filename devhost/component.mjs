@@ -73,7 +73,10 @@ async function compileCoreModules(dir) {
 /**
  * @param {string} wasmPath the component
  * @param {string} cacheRoot folder for transpiled output (under .spin/)
- * @returns {Promise<{ instantiate(imports: object): Promise<object>, transpileMs: number | null }>}
+ * @returns {Promise<{
+ *   instantiate(imports: object): Promise<{ exports: object, linearMemoryBytes(): number }>,
+ *   transpileMs: number | null,
+ * }>}
  */
 export async function loadComponent(wasmPath, cacheRoot) {
   const wasm = await readFile(wasmPath);
@@ -92,20 +95,47 @@ export async function loadComponent(wasmPath, cacheRoot) {
   ]);
   return {
     transpileMs,
-    instantiate: (imports) => instantiate((name) => modules.get(name), imports),
+    instantiate: (imports) => instantiateMeasured(instantiate, modules, imports),
   };
 }
+
+/**
+ * Instantiates the transpiled component, keeping the linear memories its core instances export so
+ * that the runner can tell how far the instance has grown.
+ * @returns {Promise<{ exports: object, linearMemoryBytes(): number }>}
+ */
+async function instantiateMeasured(instantiate, modules, imports) {
+  const memories = new Set();
+  const instantiateCore = async (module, coreImports) => {
+    const instance = await WebAssembly.instantiate(module, coreImports);
+    for (const value of Object.values(instance.exports)) {
+      if (value instanceof WebAssembly.Memory) memories.add(value);
+    }
+    return instance;
+  };
+  const exports = await instantiate((name) => modules.get(name), imports, instantiateCore);
+  const linearMemoryBytes = () => [...memories].reduce((total, memory) => total + memory.buffer.byteLength, 0);
+  return { exports, linearMemoryBytes };
+}
+
+// componentize-py 0.17 never frees part of what it lifts from the host: each request's wasi:http
+// wrappers and header tuples, and every row and value of every SQLite result stay alive in the
+// instance's linear memory (about 2 KiB for a get by id, 10 KiB for a create, 30 KiB for a list
+// page of 50). Spin never notices: it drops the instance after every request. A shared instance
+// does notice, and not only in memory: in Node 20, once a wasm memory is past about 60 MiB, almost
+// every `memory.grow` the guest makes sets off a full mark-compact of the JS heap (~7 ms here), and
+// a list page's p50 went from 3.5 ms to 12 ms over 8,000 requests. So a shared instance is replaced
+// once its linear memory reaches this size, below where those collections start.
+export const SHARED_INSTANCE_MEMORY_LIMIT = 48 * 2 ** 20;
+
+// And after this many requests at the latest: jco's handle tables also remember every resource an
+// instance ever created, outside its linear memory.
+export const REQUESTS_PER_SHARED_INSTANCE = 2000;
 
 /**
  * Runs requests through the component's `wasi:http/incoming-handler`.
  * A throw out of `handle` is a trap: the instance is poisoned and replaced.
  */
-// componentize-py 0.17 keeps each request's IncomingRequest, ResponseOutparam and OutgoingResponse
-// wrappers alive (held by their weakref.finalize), about 4 KB a request. Spin never notices: it
-// drops the instance after every request. A shared instance is therefore replaced after this many
-// requests, which keeps the host's memory bounded while costing one instantiation (~0.2 s) per batch.
-export const REQUESTS_PER_SHARED_INSTANCE = 2000;
-
 export class ComponentRunner {
   #component;
   #imports;
@@ -131,22 +161,31 @@ export class ComponentRunner {
   async handle(request, outparam) {
     const { instance, discard } = await this.#acquire();
     try {
-      instance.incomingHandler.handle(request, outparam);
+      instance.exports.incomingHandler.handle(request, outparam);
     } catch (trap) {
       discard();
       throw trap;
     }
-    if (!this.#freshInstance && ++this.#servedByShared >= REQUESTS_PER_SHARED_INSTANCE) {
-      this.#servedByShared = 0;
-      discard();
-    }
+    if (!this.#freshInstance && this.#sharedIsSpent(instance)) discard();
+  }
+
+  #sharedIsSpent(instance) {
+    this.#servedByShared += 1;
+    return (
+      this.#servedByShared >= REQUESTS_PER_SHARED_INSTANCE ||
+      instance.linearMemoryBytes() >= SHARED_INSTANCE_MEMORY_LIMIT
+    );
   }
 
   async #acquire() {
     if (this.#freshInstance) {
       return { instance: await this.#component.instantiate(this.#imports), discard: () => {} };
     }
-    const pending = (this.#shared ??= this.#component.instantiate(this.#imports));
+    if (this.#shared === null) {
+      this.#shared = this.#component.instantiate(this.#imports);
+      this.#servedByShared = 0;
+    }
+    const pending = this.#shared;
     const discard = () => {
       if (this.#shared === pending) this.#shared = null;
     };
