@@ -1,14 +1,17 @@
 """`make bench`: the cost of every request of the built component on the local host, at 1,000,
 10,000 and 100,000 employees, beside the same operations run in-process on CPython with sqlite3
-through the same code (the Python limit). Prints markdown tables and writes them, with a chart of
+through the same code (the Python limit); then the drift phase (bench/drift.py): whether one host
+process slows down over 5,000 requests. Prints markdown tables and writes them, with a chart of
 latency against employee count, to bench/results/.
 
-    python -m bench.run [--sizes 1000,10000,100000] [--requests 300]
+    python -m bench.run [--sizes 1000,10000,100000] [--requests 300] [--drift-requests 5000]
+    python -m bench.run --drift-only
 """
 
 import argparse
 import random
 import re
+import sqlite3
 import statistics
 import subprocess
 import tempfile
@@ -22,6 +25,7 @@ import httpx
 from spin_sdk.http import Request
 
 import app
+from bench import drift
 from commands.create_employee import CreateEmployee, create_employee
 from domain.employee import Address, EmployeeFields
 from domain.transactions import transaction
@@ -32,6 +36,7 @@ RESULTS = ROOT / "bench" / "results"
 FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus"]
 LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson", "Hamilton"]
 CITIES = [f"City {n:02}" for n in range(10)]
+DRIFT_EMPLOYEES = 1_000
 READS = ("get by id", "list first page", "list later page, city filter", "list, name filter", "history")
 TIMING = re.compile(r'db;dur=([\d.]+);desc="(\d+) statements?", app;dur=(-?[\d.]+)')
 
@@ -257,14 +262,23 @@ def chart(component: list[Measured], sizes: list[int], path: Path) -> None:
     figure.savefig(path, dpi=110)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--requests", type=int, default=300)
-    options = parser.parse_args()
-    sizes = [int(size) for size in options.sizes.split(",")]
-    rng = random.Random(20261126)
+def drift_phase(requests: int, samples: int, rng: random.Random) -> str:
+    """One host process on a fresh database of DRIFT_EMPLOYEES employees, read before and after
+    `requests` mixed requests."""
+    server = SpinServer(Path(tempfile.mkdtemp(prefix="bench-drift-")))
+    seed(server.database, DRIFT_EMPLOYEES, rng)
+    with sqlite3.connect(server.database) as connection:
+        ids = [row[0] for row in connection.execute("SELECT id FROM employees ORDER BY id")]
+    server.start()
+    try:
+        measured = drift.measure(server, ids, requests, samples)
+    finally:
+        server.stop()
+    return drift.table(measured)
 
+
+def sizes_phase(sizes: list[int], requests: int, rng: random.Random) -> list[str]:
+    """The requests at each size beside CPython, the growth of each read, build and cold starts."""
     seconds_to_build = build_seconds()
     wasm_mib = (ROOT / "app.wasm").stat().st_size / 2**20
     server = SpinServer(Path(tempfile.mkdtemp(prefix="bench-")))
@@ -274,29 +288,50 @@ def main() -> None:
     for size in sizes:
         seeding = seed(server.database, size, rng)
         starting = cold_start(server)
-        with httpx.Client(base_url=server.url, timeout=60) as client:
-            component += measure_all(http_caller(client), size, options.requests, rng)
-        server.stop()
+        try:
+            with httpx.Client(base_url=server.url, timeout=60) as client:
+                component += measure_all(http_caller(client), size, requests, rng)
+        finally:
+            server.stop()
         db = NativeDatabase(server.database)
-        native += measure_all(native_caller(db), size, options.requests, rng)
+        native += measure_all(native_caller(db), size, requests, rng)
         db.close()
         notes.append(f"- {size:,} employees: seeded in {seeding:.1f} s; cold start {starting * 1000:.0f} ms")
         print(notes[-1], flush=True)
-
-    report = "\n\n".join(
-        [
-            "## Requests on the local host (loopback, sequential keep-alive client)",
-            table(component, native),
-            "## Growth of each read from the smallest to the largest data set",
-            growth(component, sizes),
-            "## Build, size, seeding and cold start",
-            "\n".join(notes),
-        ]
-    )
-    print(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "results.md").write_text(report + "\n")
     chart(component, sizes, RESULTS / "latency.png")
+    return [
+        f"## Requests on {drift.host_name()} (loopback, sequential keep-alive client)",
+        table(component, native),
+        "## Growth of each read from the smallest to the largest data set",
+        growth(component, sizes),
+        "## Build, size, seeding and cold start",
+        "\n".join(notes),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--drift-requests", type=int, default=5000)
+    parser.add_argument("--drift-only", action="store_true", help="only the drift phase; writes no results")
+    options = parser.parse_args()
+    rng = random.Random(20261126)
+
+    sections = (
+        []
+        if options.drift_only
+        else sizes_phase([int(s) for s in options.sizes.split(",")], options.requests, rng)
+    )
+    sections += [
+        "## Drift: one host process before and after a mixed load",
+        drift_phase(options.drift_requests, options.requests, rng),
+    ]
+    report = "\n\n".join(sections)
+    print(report)
+    if not options.drift_only:
+        (RESULTS / "results.md").write_text(report + "\n")
 
 
 if __name__ == "__main__":
