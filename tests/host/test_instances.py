@@ -60,6 +60,20 @@ def test_fresh_instance_mode_starts_every_request_from_a_clean_module(
     assert counts(host.client, 3) == [1, 1, 1]
 
 
+def test_a_shared_instance_is_replaced_before_its_memory_passes_48_mib(
+    make_app: MakeApp, start_host: StartHost
+) -> None:
+    # componentize-py keeps part of every request alive; past ~60 MiB of wasm memory Node collects
+    # its whole heap on almost every memory.grow, so the host starts over with a fresh instance.
+    host = start_host(make_app())
+
+    held = [host.client.get("/hold?4").json()["held"] for _ in range(16)]
+
+    assert held[0] == 1
+    assert 1 in held[1:], held  # a new instance, holding nothing from before
+    assert max(held) * 4 <= 48, held
+
+
 def test_sigterm_stops_the_host_cleanly(make_app: MakeApp, start_host: StartHost) -> None:
     host = start_host(make_app())
     host.client.get("/counter")
