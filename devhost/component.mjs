@@ -31,9 +31,24 @@ async function isUsableCache(dir) {
 const GLUE_PATCH = 'empty-string-realloc-1';
 const EMPTY_STRING_LOWERING = 'if (s.length === 0) { return { ptr: 1, len: 0 }; }';
 
-function patchGlue(source) {
-  if (!source.includes(EMPTY_STRING_LOWERING)) return source;
-  return source.replace(EMPTY_STRING_LOWERING, 'if (s.length === 0) { return { ptr: realloc(0, 0, 1, 0), len: 0 }; }');
+const PATCHED_LOWERING = 'if (s.length === 0) { return { ptr: realloc(0, 0, 1, 0), len: 0 }; }';
+
+/** The transpiled files with the glue patched; throws if no file had the text the patch replaces. */
+export function patchGlue(files) {
+  let patched = 0;
+  const result = files.map(([name, bytes]) => {
+    if (!name.endsWith('.js')) return [name, bytes];
+    const source = Buffer.from(bytes).toString('utf8');
+    patched += source.split(EMPTY_STRING_LOWERING).length - 1;
+    return [name, source.replaceAll(EMPTY_STRING_LOWERING, PATCHED_LOWERING)];
+  });
+  if (patched === 0) {
+    throw new Error(
+      `jco ${JCO_VERSION} no longer emits \`${EMPTY_STRING_LOWERING}\`: the empty-string patch in ` +
+        'devhost/component.mjs does not apply. Check how this jco lowers an empty string and update the patch.',
+    );
+  }
+  return result;
 }
 
 async function transpileInto(wasm, dir) {
@@ -47,9 +62,9 @@ async function transpileInto(wasm, dir) {
   // Build in a scratch folder and rename, so a killed transpile is never reused.
   const scratch = `${dir}.tmp-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
-  for (const [name, bytes] of Array.isArray(files) ? files : Object.entries(files)) {
+  for (const [name, contents] of patchGlue(Array.isArray(files) ? files : Object.entries(files))) {
     await mkdir(dirname(join(scratch, name)), { recursive: true });
-    await writeFile(join(scratch, name), name.endsWith('.js') ? patchGlue(Buffer.from(bytes).toString('utf8')) : bytes);
+    await writeFile(join(scratch, name), contents);
   }
   await writeFile(join(scratch, CACHE_MARKER), JSON.stringify({ jco: JCO_VERSION, patch: GLUE_PATCH }));
   await rm(dir, { recursive: true, force: true });
