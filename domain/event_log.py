@@ -65,7 +65,7 @@ def read(db: Database, after_seq: int, limit: int) -> list[LoggedEvent]:
 def stream(db: Database, stream_id: str) -> list[LoggedEvent]:
     """One employee's events, oldest first (a read: one statement with the schema check)."""
     select = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ?"
-    rows = read_current(db, select, (stream_id,), order_by="version")
+    rows = read_current(db, select, (stream_id,), order_by=("version",))
     return [_logged(row) for row in rows]
 
 

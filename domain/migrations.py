@@ -31,11 +31,13 @@ def applied_version(db: Database) -> int:
     return int(version)
 
 
-def read_current(db: Database, select: str, params: Sequence[Value] = (), order_by: str = "") -> list[Row]:
-    """The rows of `select` in `order_by`'s order (columns of `select`), read in the same statement
-    as the schema version: a read is one round trip to the host, and SchemaOutdated if this code
-    cannot serve the database. The first column `select` returns must never be NULL."""
-    order = f" ORDER BY {', '.join(f'page.{column}' for column in order_by.split(', '))}" if order_by else ""
+def read_current(
+    db: Database, select: str, params: Sequence[Value] = (), order_by: Sequence[str] = ()
+) -> list[Row]:
+    """The rows of `select` ordered by its columns `order_by`, read in the same statement as the
+    schema version: a read is one round trip to the host, and SchemaOutdated if this code cannot
+    serve the database. The first column `select` returns must never be NULL."""
+    order = f" ORDER BY {', '.join(f'page.{column}' for column in order_by)}" if order_by else ""
     try:
         rows = db.execute(
             "SELECT versions.current, page.* FROM"

@@ -52,7 +52,7 @@ def employees(db: Database, query: EmployeeListQuery) -> EmployeePage:
         db,
         f"SELECT id, name, city, sort_key FROM {table}{where} ORDER BY sort_key, id LIMIT ?",
         (*params, query.limit + 1),
-        order_by="sort_key, id",
+        order_by=("sort_key", "id"),
     )
     page = [EmployeeSummary(id=id_, name=name, city=city) for id_, name, city, _ in rows[: query.limit]]
     has_more = len(rows) > query.limit
