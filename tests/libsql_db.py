@@ -9,8 +9,8 @@ from pathlib import Path
 import libsql
 
 from domain.database import Erasure, Row, Value, error_from_message
-from tests.libsql_server_model import refusal, statements
-from tests.native_db import MIGRATIONS
+from tests.libsql_server_model import refusal
+from tests.native_db import MIGRATIONS, run_script
 
 
 class LibsqlDatabase:
@@ -18,7 +18,7 @@ class LibsqlDatabase:
     erasure = Erasure.DELETE
 
     def __init__(self, path: str | Path) -> None:
-        # Autocommit, as on Spin: transactions are domain.database.transaction's BEGIN/COMMIT.
+        # Autocommit, as on Spin: transactions are domain.transactions' BEGIN/COMMIT.
         self.connection = libsql.connect(str(path), isolation_level=None)
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
@@ -32,9 +32,8 @@ class LibsqlDatabase:
         return rows
 
     def migrate(self) -> None:
-        """What `turso db shell <database> < migrations.sql` does: every statement, in order."""
-        for statement in statements(MIGRATIONS.read_text()):
-            self.execute(statement)
+        """What `turso db shell <database> < migrations.sql` does."""
+        run_script(self, MIGRATIONS)
 
     def close(self) -> None:
         self.connection.close()

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from domain.database import Erasure, Row, Value, error_from_message
+from domain.database import Database, Erasure, Row, Value, error_from_message
 from tests.libsql_server_model import statements
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations.sql"
@@ -19,7 +19,7 @@ class NativeDatabase:
     def __init__(
         self, path: str | Path, erasure: Erasure = Erasure.OVERWRITE, refuse: Refusal | None = None
     ) -> None:
-        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of domain.database.transaction,
+        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of domain.transactions,
         # exactly as on Spin, where every statement is its own call.
         self.connection = sqlite3.connect(path, isolation_level=None)
         # Debian's SQLite zeroes deleted content by default; Spin's bundled SQLite does not. Start
@@ -38,9 +38,27 @@ class NativeDatabase:
             raise error_from_message(str(error)) from error
 
     def migrate(self, script: Path = MIGRATIONS) -> None:
-        """What `spin up --sqlite @migrations.sql` does at start-up: every statement, in order."""
-        for statement in statements(script.read_text()):
-            self.execute(statement)
+        """What `spin up --sqlite @migrations.sql` does at start-up."""
+        run_script(self, script)
 
     def close(self) -> None:
         self.connection.close()
+
+
+def run_script(db: Database, script: Path) -> None:
+    """Every statement of a SQL file, in order, through the port (so a host's refusals apply)."""
+    for statement in statements(script.read_text()):
+        db.execute(statement)
+
+
+class RecordingDatabase:
+    """Passes statements through to a database and keeps them, with their parameters, in order."""
+
+    def __init__(self, db: NativeDatabase) -> None:
+        self.db = db
+        self.erasure = db.erasure
+        self.statements: list[tuple[str, Sequence[Value]]] = []
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        self.statements.append((sql, params))
+        return self.db.execute(sql, params)

@@ -5,16 +5,15 @@ The unit tests' `db` fixture refuses what the model refuses, so every statement 
 the service send is checked too; this module holds what that cannot show by itself."""
 
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from domain.database import Erasure, Row, Value
+from domain.database import Erasure
 from domain.migrations import SCHEMA_VERSION, applied_version
 from tests import libsql_server_model
 from tests.libsql_server_model import refusal, statements
-from tests.native_db import MIGRATIONS, NativeDatabase
+from tests.native_db import MIGRATIONS, NativeDatabase, RecordingDatabase
 from tests.unit.conftest import body_of, send, valid_employee
 
 STRICT_V1 = Path(__file__).resolve().parent.parent / "fixtures" / "migrations-v1-strict.sql"
@@ -188,26 +187,14 @@ def test_healthz_says_which_erasure_is_in_force(tmp_path: Path, erasure: Erasure
     assert body_of(send(db, "GET", "/healthz"))["erasure"] == erasure.value
 
 
-class Recording(NativeDatabase):
-    """Keeps every statement the service sends."""
-
-    def __init__(self, path: Path, erasure: Erasure) -> None:
-        super().__init__(path, erasure)
-        self.sent: list[str] = []
-
-    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
-        self.sent.append(sql)
-        return super().execute(sql, params)
-
-
 @pytest.mark.parametrize("erasure", list(Erasure))
 def test_writes_send_secure_delete_exactly_when_erasure_overwrites(tmp_path: Path, erasure: Erasure) -> None:
-    db = Recording(tmp_path / "cqrs.db", erasure)
-    db.migrate()
-    db.sent.clear()
+    migrated = NativeDatabase(tmp_path / "cqrs.db", erasure)
+    migrated.migrate()
+    db = RecordingDatabase(migrated)
 
     created = body_of(send(db, "POST", "/employees", valid_employee()))
     send(db, "DELETE", f"/employees/{created['id']}")
 
-    pragmas = [sql for sql in db.sent if sql.startswith("PRAGMA secure_delete")]
+    pragmas = [sql for sql, _ in db.statements if sql.startswith("PRAGMA secure_delete")]
     assert pragmas == (["PRAGMA secure_delete = ON"] * 2 if erasure is Erasure.OVERWRITE else [])

@@ -1,15 +1,13 @@
 import itertools
 import random
-from collections.abc import Sequence
 
 import pytest
 
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
-from domain.database import Row, Value
 from domain.employee import Address, EmployeeFields
 from queries.employees import EmployeeListQuery, EmployeeSummary, ListPosition, employee, employees
-from tests.native_db import NativeDatabase
+from tests.native_db import NativeDatabase, RecordingDatabase
 
 
 def fields(first: str, last: str, city: str = "Paris") -> EmployeeFields:
@@ -143,31 +141,19 @@ def test_an_unknown_id_is_none(db: NativeDatabase) -> None:
     assert employee(db, "00000000-0000-4000-8000-000000000000") is None
 
 
-class RecordingDatabase:
-    """Passes statements through to a real database and keeps them for inspection."""
-
-    def __init__(self, db: NativeDatabase) -> None:
-        self.db = db
-        self.erasure = db.erasure
-        self.statements: list[tuple[str, Sequence[Value]]] = []
-
-    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
-        self.statements.append((sql, params))
-        return self.db.execute(sql, params)
-
-    def plan_of_only_statement(self) -> str:
-        """How SQLite finds the rows of the one statement a read sent, less the schema-version
-        check around them: a rowid lookup of the highest version, joined to the rows, which a
-        page of the list sorts once more (at most `limit` + 1 rows) to return them in order."""
-        [(sql, params)] = self.statements
-        steps = [str(row[-1]) for row in self.db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-        assert steps[:2] == ["CO-ROUTINE versions", "SEARCH schema_migrations"], steps
-        if steps[2] == "MATERIALIZE page":  # a page of the list: LIMIT keeps it a subquery
-            assert steps[-3:] == ["SCAN versions", "SCAN page LEFT-JOIN", "USE TEMP B-TREE FOR ORDER BY"]
-            return " | ".join(steps[3:-3])
-        assert steps[2] == "SCAN versions", steps
-        [step] = steps[3:]
-        return step.removesuffix(" LEFT-JOIN")
+def plan_of_only_statement(recording: RecordingDatabase) -> str:
+    """How SQLite finds the rows of the one statement a read sent, less the schema-version check
+    around them: a rowid lookup of the highest version, joined to the rows, which a page of the
+    list sorts once more (at most `limit` + 1 rows) to return them in order."""
+    [(sql, params)] = recording.statements
+    steps = [str(row[-1]) for row in recording.db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+    assert steps[:2] == ["CO-ROUTINE versions", "SEARCH schema_migrations"], steps
+    if steps[2] == "MATERIALIZE page":  # a page of the list: LIMIT keeps it a subquery
+        assert steps[-3:] == ["SCAN versions", "SCAN page LEFT-JOIN", "USE TEMP B-TREE FOR ORDER BY"]
+        return " | ".join(steps[3:-3])
+    assert steps[2] == "SCAN versions", steps
+    [step] = steps[3:]
+    return step.removesuffix(" LEFT-JOIN")
 
 
 LIST_SHAPES = [
@@ -189,7 +175,7 @@ def test_every_list_shape_is_one_select_walking_a_covering_index_without_sorting
 
     employees(recording, query)
 
-    plan = recording.plan_of_only_statement()
+    plan = plan_of_only_statement(recording)
     if query.name_prefix is None:
         assert plan.startswith(
             ("SCAN employee_list_view USING COVERING INDEX", "SEARCH employee_list_view USING COVERING INDEX")
@@ -204,5 +190,5 @@ def test_every_list_shape_is_one_select_walking_a_covering_index_without_sorting
 def test_one_employee_is_one_primary_key_lookup_in_the_details_view(db: NativeDatabase) -> None:
     recording = RecordingDatabase(db)
     employee(recording, "00000000-0000-4000-8000-000000000000")
-    plan = recording.plan_of_only_statement()
+    plan = plan_of_only_statement(recording)
     assert plan == "SEARCH employee_details_view USING INDEX sqlite_autoindex_employee_details_view_1 (id=?)"
