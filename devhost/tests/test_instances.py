@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.host.conftest import MakeApp, StartHost
+from devhost.tests.conftest import MakeApp, StartHost
 
 
 def counts(client: httpx.Client, times: int) -> list[int]:

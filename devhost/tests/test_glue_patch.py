@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from tests.host.conftest import DEVHOST
+from devhost.tests.conftest import DEVHOST
 
 LOWERING = "if (s.length === 0) { return { ptr: 1, len: 0 }; }"
 

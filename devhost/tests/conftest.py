@@ -3,6 +3,9 @@
 The fixture component is built once per source hash with componentize-py into
 .spin/devhost-tests/, and all test apps share one jco transpile cache, so only
 the first run pays for building and transpiling.
+
+Every test collected under this folder is marked `devhost`, so that `make test` can deselect
+them all (`-m "not devhost"`) when real `spin` serves the end-to-end tests and Node is not needed.
 """
 
 from __future__ import annotations
@@ -30,6 +33,25 @@ FIXTURE_SOURCE = Path(__file__).resolve().parent / "fixture"
 WORK_DIR = REPO / ".spin" / "devhost-tests"
 START_TIMEOUT_S = 120.0
 FAILED_START_TIMEOUT_S = 30.0
+
+# Every devhost process a test started, checked at the end of the session.
+STARTED: list[subprocess.Popen[bytes]] = []
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Called only for items under this folder (a conftest's collection hooks apply to its own tree)."""
+    item.add_marker(pytest.mark.devhost)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_devhost_outlives_the_tests() -> Iterator[None]:
+    yield
+    running = [str(process.pid) for process in STARTED if process.poll() is None]
+    if running:
+        pytest.fail(
+            f"devhost processes the tests started are still running: pid {', '.join(running)}", pytrace=False
+        )
+
 
 MANIFEST_TEMPLATE = """\
 spin_manifest_version = 2
@@ -241,9 +263,11 @@ def run_devhost(
         *args,
     ]
     with logs.stdout.open("wb") as stdout, logs.stderr.open("wb") as stderr:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             command, cwd=app.root, env=host_environment(env), stdout=stdout, stderr=stderr
         )
+    STARTED.append(process)
+    return process
 
 
 def wait_until_serving(process: subprocess.Popen[bytes], port: int, logs: Logs) -> None:
