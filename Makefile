@@ -13,10 +13,16 @@ SOURCES := app.py $(shell find commands queries domain web -name '*.py' 2>/dev/n
 BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('spin.toml', 'rb'))['component']['employees']['build']['command'])")
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
+# With `spin` on PATH, real `spin up` serves `make run` and the end-to-end tests, so nothing needs
+# the local host (devhost/, see devhost/README.md): no Node, no npm install with its native build
+# of better-sqlite3, and `make test` deselects the local host's own tests (marker `devhost`;
+# `make devhost-test` runs them). Without spin the local host serves, and `make test` tests it too.
+LOCAL_HOST := $(if $(SPIN),,$(NODE_STAMP))
+TEST_SELECTION := $(if $(SPIN),-m 'not devhost')
 
-.PHONY: run test fuzz soak bench compat build lint unit constraints clean
+.PHONY: run test devhost-test fuzz soak bench compat build lint unit constraints clean
 
-run: app.wasm $(if $(SPIN),,$(NODE_STAMP))
+run: app.wasm $(LOCAL_HOST)
 ifdef SPIN
 	spin up $(SPIN_UP_FLAGS)
 else
@@ -24,20 +30,24 @@ else
 	node devhost/spin-up.mjs $(SPIN_UP_FLAGS)
 endif
 
-test: lint app.wasm $(NODE_STAMP)
-	$(VENV)/bin/python -m pytest
+test: lint app.wasm $(LOCAL_HOST)
+	$(VENV)/bin/python -m pytest $(TEST_SELECTION)
+
+# Only the local host's own tests (devhost/tests): they build a small fixture component, not app.wasm.
+devhost-test: $(VENV_STAMP) $(NODE_STAMP)
+	$(VENV)/bin/python -m pytest devhost/tests
 
 # A longer schemathesis run than the one in `make test` (FUZZ_MAX_EXAMPLES per operation and phase).
-fuzz: app.wasm $(NODE_STAMP)
+fuzz: app.wasm $(LOCAL_HOST)
 	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-300} $(VENV)/bin/python -m pytest -s tests/e2e/test_fuzz.py
 
 # A bounded mixed load (20,000 requests on loopback): latency and host memory per quarter, 5xx count.
-soak: app.wasm $(NODE_STAMP)
+soak: app.wasm $(LOCAL_HOST)
 	$(VENV)/bin/python -m bench.soak
 
 # Requests/s and latency percentiles at 1,000, 10,000 and 100,000 employees, beside CPython;
 # writes bench/results/results.md and latency.png.
-bench: app.wasm $(NODE_STAMP)
+bench: app.wasm $(LOCAL_HOST)
 	$(VENV)/bin/python -m bench.run
 
 # Which Spin hosts can run app.wasm (deploy/hosts.toml): the matrix in the README.
