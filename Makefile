@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := devhost/node_modules/.installed
-SOURCES := app.py $(shell find commands queries domain web -name '*.py' 2>/dev/null)
+SOURCES := app.py $(shell find api commands queries domain storage web -name '*.py' 2>/dev/null)
 # The build command lives in spin.toml, so `spin build` and `make build` make the same app.wasm.
 BUILD_COMMAND = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('spin.toml', 'rb'))['component']['employees']['build']['command'])")
 SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)

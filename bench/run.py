@@ -22,15 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from spin_sdk.http import Request
 
-import app
+from api.service import handle
 from bench import drift
 from commands.create_employee import CreateEmployee, create_employee
 from domain.employee import Address, EmployeeFields
-from domain.transactions import transaction
+from storage.transaction import transaction
 from tests.native_db import NativeDatabase
 from tests.spin_server import ROOT, SpinServer
+from web.http import Request
 
 RESULTS = ROOT / "bench" / "results"
 FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus"]
@@ -85,9 +85,9 @@ def seed(database: Path, target: int, rng: random.Random) -> float:
     db.migrate()
     [(current,)] = db.execute("SELECT count(*) FROM employees")
     started = time.perf_counter()
-    with transaction(db):
+    with transaction(db) as tx:
         for _ in range(target - current):
-            create_employee(CreateEmployee(employee(rng)), db)
+            create_employee(CreateEmployee(employee(rng)), tx)
     db.execute("ANALYZE")
     db.close()
     return time.perf_counter() - started
@@ -107,7 +107,7 @@ def native_caller(db: NativeDatabase) -> Call:
     def call(
         method: str, path: str, content: bytes | None, headers: dict[str, str]
     ) -> tuple[int, dict[str, str], bytes]:
-        response = app.handle(Request(method, path, dict(headers), content), db)
+        response = handle(Request.of(method, path, headers, content), db)
         return response.status, dict(response.headers), response.body or b""
 
     return call

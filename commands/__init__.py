@@ -1,2 +1,2 @@
-"""The write side: one module per command. Each validates its rules, writes the normalized tables
-and projects its event into the views, all in one transaction."""
+"""The write side: one module per command. Each checks its rules, writes the normalized tables,
+logs its event and projects it into the views, all in the transaction it is handed."""

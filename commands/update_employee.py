@@ -2,20 +2,14 @@
 
 from dataclasses import dataclass
 
-from domain import event_log
-from domain.database import Database
-from domain.employee import (
-    Employee,
-    EmployeeFields,
-    ExpectedVersion,
-    nothing_matched,
-    version_condition,
-)
-from domain.event_log import Metadata
+from domain.employee import Employee, EmployeeFields, ExpectedVersion, nothing_matched
 from domain.events import EmployeeUpdated
-from domain.projections import project
-from domain.timestamps import utc_now
-from domain.transactions import transaction
+from storage import event_log
+from storage.event_log import Metadata
+from storage.projectors import project
+from storage.timestamps import utc_now
+from storage.transaction import Transaction
+from storage.versions import version_condition
 
 
 @dataclass(frozen=True)
@@ -25,22 +19,21 @@ class UpdateEmployee:
     expected: ExpectedVersion | None = None
 
 
-def update_employee(command: UpdateEmployee, db: Database, metadata: Metadata | None = None) -> Employee:
+def update_employee(command: UpdateEmployee, tx: Transaction, metadata: Metadata | None = None) -> Employee:
     fields = command.fields
     condition, versions = version_condition(command.expected)
-    with transaction(db):
-        rows = db.execute(
-            "UPDATE employees SET first_name = ?, last_name = ?, version = version + 1,"
-            f" updated_at = ? WHERE id = ?{condition} RETURNING version",
-            (fields.first_name, fields.last_name, utc_now(), command.employee_id, *versions),
-        )
-        if not rows:
-            raise nothing_matched(command.employee_id, command.expected)
-        db.execute(
-            "UPDATE addresses SET street = ?, zip = ?, city = ? WHERE employee_id = ?",
-            (fields.address.street, fields.address.zip, fields.address.city, command.employee_id),
-        )
-        employee = Employee(id=command.employee_id, version=rows[0][0], fields=fields)
-        event = EmployeeUpdated(employee)
-        project(db, event, event_log.append(db, event, metadata or Metadata()))
+    rows = tx.execute(
+        "UPDATE employees SET first_name = ?, last_name = ?, version = version + 1,"
+        f" updated_at = ? WHERE id = ?{condition} RETURNING version",
+        (fields.first_name, fields.last_name, utc_now(), command.employee_id, *versions),
+    )
+    if not rows:
+        raise nothing_matched(command.employee_id, command.expected)
+    tx.execute(
+        "UPDATE addresses SET street = ?, zip = ?, city = ? WHERE employee_id = ?",
+        (fields.address.street, fields.address.zip, fields.address.city, command.employee_id),
+    )
+    employee = Employee(id=command.employee_id, version=rows[0][0], fields=fields)
+    event = EmployeeUpdated(employee)
+    project(tx, event, event_log.append(tx, event, metadata or Metadata()))
     return employee

@@ -1,2 +1,2 @@
-"""What commands and queries share: the database port, the employee payload schema, errors, events
-and the projectors that keep the view tables in step with the write tables."""
+"""What the service decides, with no storage and no HTTP in it: the employee, the events a command
+produces, and the errors a command can end in."""

@@ -1,10 +1,9 @@
-"""The employee as the domain sees it: what a client submits, and what a stored employee is."""
+"""The employee as the domain sees it: the fields a client sets, a stored employee at a version,
+and the version a write may expect (optimistic concurrency)."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from domain.errors import NotFound, ValidationFailed, VersionConflict
-from domain.schema import EMPLOYEE_INPUT, validate
+from domain.errors import NotFound, VersionConflict
 
 
 @dataclass(frozen=True)
@@ -16,24 +15,11 @@ class Address:
 
 @dataclass(frozen=True)
 class EmployeeFields:
-    """Everything a client sets on an employee: the body of POST and PUT."""
+    """Everything a client sets on an employee: what a create or a replace writes."""
 
     first_name: str
     last_name: str
     address: Address
-
-    @classmethod
-    def from_json(cls, document: Any) -> "EmployeeFields":
-        """Validate a parsed JSON body against the schema; raise ValidationFailed listing every error."""
-        errors = validate(EMPLOYEE_INPUT, document)
-        if errors:
-            raise ValidationFailed(errors)
-        address = document["address"]
-        return cls(
-            first_name=document["firstName"],
-            last_name=document["lastName"],
-            address=Address(street=address["street"], zip=address["zip"], city=address["city"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -52,23 +38,13 @@ class Employee:
 
 @dataclass(frozen=True)
 class ExpectedVersion:
-    """A precondition on a write (HTTP If-Match): it goes ahead only if the employee is at one of
-    `versions` now, or exists at all when `versions` is None (`If-Match: *`)."""
+    """A precondition on a write: it goes ahead only if the employee is at one of `versions` now,
+    or exists at all when `versions` is None."""
 
     versions: frozenset[int] | None = None
 
 
-def version_condition(expected: ExpectedVersion | None) -> tuple[str, tuple[int, ...]]:
-    """SQL to add to `WHERE id = ?`, so the version check and the write are one statement."""
-    if expected is None or expected.versions is None:
-        return "", ()
-    if not expected.versions:  # `IN ()` is SQLite's own extension; no version matches either way
-        return " AND 0", ()
-    ordered = tuple(sorted(expected.versions))
-    return f" AND version IN ({', '.join('?' * len(ordered))})", ordered
-
-
 def nothing_matched(employee_id: str, expected: ExpectedVersion | None) -> Exception:
-    """Why a guarded write touched no row. With a precondition that is 412 whether the employee
-    is gone or only changed (RFC 9110, 13.1.1); without one, the employee does not exist."""
+    """Why a guarded write touched no row. With a precondition that is a conflict whether the
+    employee is gone or only changed (RFC 9110, 13.1.1); without one, the employee does not exist."""
     return VersionConflict(employee_id) if expected else NotFound(employee_id)

@@ -1,30 +1,4 @@
-"""Errors the domain raises; app.py alone turns them into HTTP problems."""
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One invalid part of a request body, located by a JSON pointer (RFC 6901)."""
-
-    pointer: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class ParameterError:
-    """One invalid query parameter."""
-
-    parameter: str
-    detail: str
-
-
-class ValidationFailed(Exception):
-    """Well-formed input that breaks the schema; every broken field or parameter is listed."""
-
-    def __init__(self, errors: list[FieldError] | list[ParameterError]) -> None:
-        super().__init__(f"{len(errors)} invalid field(s)")
-        self.errors = errors
+"""How a command can fail for reasons of the domain; api/problems.py turns each into an HTTP problem."""
 
 
 class NotFound(Exception):

@@ -4,10 +4,10 @@ statement with the schema-version check."""
 
 from dataclasses import dataclass
 
-from domain.database import Database, Value
 from domain.employee import Address, Employee, EmployeeFields
-from domain.migrations import read_current
-from domain.projections import MAX_PREFIX
+from storage.database import Database, Value
+from storage.migrations import read_current
+from storage.projectors import MAX_PREFIX
 
 
 @dataclass(frozen=True)

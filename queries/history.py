@@ -1,18 +1,11 @@
-"""An employee's history, read from the event log: what happened, when, and what changed."""
+"""An employee's history, read from the event log: what happened, when, and the state after it."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from domain import event_log
-from domain.database import Database
-from domain.events import state_of
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str  # a JSON pointer into the employee, e.g. /address/city
-    before: Any
-    after: Any
+from domain.employee import EmployeeFields
+from domain.events import EmployeeCreated, EmployeeUpdated
+from storage import event_log
+from storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -20,7 +13,7 @@ class HistoryEntry:
     type: str
     version: int
     occurred_at: str
-    changes: list[Change]
+    fields: EmployeeFields | None  # the state after a create or update; None for a deletion
     erased: bool  # personal data removed when the employee was deleted
 
 
@@ -29,22 +22,15 @@ def history(db: Database, employee_id: str) -> list[HistoryEntry] | None:
     logged = event_log.stream(db, employee_id)
     if not logged:
         return None
-    entries: list[HistoryEntry] = []
-    previous: dict[str, Any] = {}
-    for event in logged:
-        state = state_of(event.record)
-        erased = state is None and event.record.type != "EmployeeDeleted"
-        changes = _changes(previous, state) if state is not None else []
-        entries.append(
-            HistoryEntry(event.record.type, event.record.version, event.occurred_at, changes, erased)
-        )
-        previous = state or previous
-    return entries
-
-
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     return [
-        Change(field, before.get(field), value)
-        for field, value in after.items()
-        if before.get(field) != value
+        HistoryEntry(
+            entry.type,
+            entry.version,
+            entry.occurred_at,
+            entry.event.employee.fields
+            if isinstance(entry.event, EmployeeCreated | EmployeeUpdated)
+            else None,
+            erased=entry.event is None,
+        )
+        for entry in logged
     ]

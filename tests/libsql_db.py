@@ -8,7 +8,7 @@ from pathlib import Path
 
 import libsql
 
-from domain.database import Erasure, Row, Value, error_from_message
+from storage.database import Erasure, Row, Value, error_from_message
 from tests.libsql_server_model import refusal
 from tests.native_db import MIGRATIONS, run_script
 
@@ -18,7 +18,7 @@ class LibsqlDatabase:
     erasure = Erasure.DELETE
 
     def __init__(self, path: str | Path) -> None:
-        # Autocommit, as on Spin: transactions are domain.transactions' BEGIN/COMMIT.
+        # Autocommit, as on Spin: transactions are storage.transaction' BEGIN/COMMIT.
         self.connection = libsql.connect(str(path), isolation_level=None)
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:

@@ -13,7 +13,7 @@ Sources:
   "SQL string could not be parsed: syntax error around L1:288: STRICT". Later parser sources have a
   rule for STRICT; the model follows the release that was measured.
 
-The refusal texts are the server's own, so `domain.database.error_from_message` sees in the tests
+The refusal texts are the server's own, so `storage.database.error_from_message` sees in the tests
 what it sees through Spin.
 """
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from domain.database import Database, Erasure, Row, Value, error_from_message
+from storage.database import Database, Erasure, Row, Value, error_from_message
 from tests.libsql_server_model import statements
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations.sql"
@@ -19,7 +19,7 @@ class NativeDatabase:
     def __init__(
         self, path: str | Path, erasure: Erasure = Erasure.OVERWRITE, refuse: Refusal | None = None
     ) -> None:
-        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of domain.transactions,
+        # Autocommit mode: transactions are the explicit BEGIN/COMMIT of storage.transaction,
         # exactly as on Spin, where every statement is its own call.
         self.connection = sqlite3.connect(path, isolation_level=None)
         # Debian's SQLite zeroes deleted content by default; Spin's bundled SQLite does not. Start

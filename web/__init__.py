@@ -1,1 +1,3 @@
-"""HTTP plumbing that knows nothing of employees or of Spin: routing and reading JSON bodies."""
+"""Generic HTTP pieces that know nothing of employees or storage: requests and responses, routing,
+strict JSON bodies, a small JSON Schema validator, conditional requests, cursors, bearer tokens and
+idempotency keys."""

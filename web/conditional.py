@@ -1,8 +1,6 @@
-"""Entity tags and conditional requests (RFC 9110, section 13): an employee's ETag is its version."""
+"""Conditional requests (RFC 9110, section 13) on resources whose entity tag is an integer version."""
 
 import re
-
-from domain.employee import ExpectedVersion
 
 _TAG = re.compile(r'(W/)?"([\x21\x23-\x7e]*)"')
 # What If-Match and If-None-Match may hold (RFC 9110, 13.1.1): `*` or a list of entity tags.
@@ -14,15 +12,12 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(if_match: str | None) -> ExpectedVersion | None:
-    """The precondition If-Match states: none without the header, any version for `*`. Weak tags
-    never match: If-Match uses the strong comparison."""
-    if if_match is None:
-        return None
+def if_match_versions(if_match: str) -> frozenset[int] | None:
+    """The versions an If-Match header accepts: None for `*` (any). Weak tags never match: If-Match
+    uses the strong comparison; a malformed header names no version, so the write fails (412)."""
     if if_match.strip() == "*":
-        return ExpectedVersion()
-    strong = {int(tag) for weak, tag in _entity_tags(if_match) if not weak and _is_version(tag)}
-    return ExpectedVersion(frozenset(strong))
+        return None
+    return frozenset(int(tag) for weak, tag in _entity_tags(if_match) if not weak and _is_version(tag))
 
 
 def none_match(if_none_match: str | None, version: int) -> bool:

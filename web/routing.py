@@ -1,10 +1,11 @@
-"""A declarative route table: (method, path pattern, handler), resolved to a handler or to the
-reason there is none (404 for an unknown path, 405 with the allowed methods for a known one)."""
+"""A declarative route table: (method, path pattern, handler, OpenAPI operation), resolved to a
+handler or to the reason there is none (404 for an unknown path, 405 with the allowed methods for a
+known one). Each route carries its OpenAPI operation, so one list both serves and documents."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 Handler = TypeVar("Handler")
 
@@ -14,12 +15,15 @@ _PARAMETER = re.compile(r"\{(\w+)\}")
 class NoRoute(Exception):
     """No route has this path."""
 
+    def __init__(self, path: str) -> None:
+        super().__init__(f"nothing is served at {path}")
+
 
 class MethodNotAllowed(Exception):
     """Routes have this path, but not with this method."""
 
-    def __init__(self, allowed: list[str]) -> None:
-        super().__init__(f"allowed: {', '.join(allowed)}")
+    def __init__(self, method: str, allowed: list[str]) -> None:
+        super().__init__(f"{method} is not allowed here; use {', '.join(allowed)}")
         self.allowed = allowed
 
 
@@ -28,6 +32,7 @@ class Route(Generic[Handler]):
     method: str
     pattern: str  # "/employees/{id}": each {name} matches one non-empty path segment
     handler: Handler
+    operation: Mapping[str, Any] = field(default_factory=dict, compare=False)  # OpenAPI 3.1
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -56,5 +61,5 @@ class Router(Generic[Handler]):
                 return route.handler, params
             allowed += ["GET", "HEAD"] if route.method == "GET" else [route.method]
         if allowed:
-            raise MethodNotAllowed(allowed)
+            raise MethodNotAllowed(method, allowed)
         raise NoRoute(path)

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from domain.projections import PROJECTORS
+from storage.projectors import PROJECTORS
 
 WRITE_AND_VIEW_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
 ALL_TABLES = (

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spin_sdk.http import Request, Response
 
-import app
-from domain.database import Database, Erasure
+from api.service import handle
+from storage.database import Database, Erasure
 from tests import libsql_server_model
 from tests.native_db import NativeDatabase
+from web.http import Request, Response
 
 Call = Callable[..., Response]
 
@@ -36,10 +36,10 @@ def send(
     headers: dict[str, str] | None = None,
     admin_token: str | None = None,
 ) -> Response:
-    """Send one request through app.handle, as the component does, to `db`; a body that is not
+    """Send one request through the service, as the component does, to `db`; a body that is not
     bytes is sent as JSON."""
     raw = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    return app.handle(Request(method, uri, dict(headers or {}), raw), db, lambda: admin_token)
+    return handle(Request.of(method, uri, headers or {}, raw), db, lambda: admin_token)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The HTTP contract, through app.handle on CPython: statuses, shapes and problems."""
+"""The HTTP contract, through api.service.handle on CPython: statuses, shapes and problems."""
 
 import re
 

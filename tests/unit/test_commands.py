@@ -3,10 +3,11 @@ import pytest
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.update_employee import UpdateEmployee, update_employee
-from domain.database import DatabaseError
 from domain.employee import Address, EmployeeFields
 from domain.errors import NotFound
+from storage.database import DatabaseError
 from tests.native_db import NativeDatabase
+from tests.support import run_command
 
 ADA = EmployeeFields("Ada", "Lovelace", Address("12 St James's Square", "SW1Y 4JH", "London"))
 GRACE = EmployeeFields("Grace", "Hopper", Address("1 Navy Way", "20001", "Arlington"))
@@ -19,7 +20,7 @@ def snapshot(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_create_writes_the_write_tables_and_both_views(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
 
     assert created.version == 1
     assert db.execute("SELECT first_name, last_name, version FROM employees") == [("Ada", "Lovelace", 1)]
@@ -33,15 +34,15 @@ def test_create_writes_the_write_tables_and_both_views(db: NativeDatabase) -> No
 
 
 def test_create_gives_each_employee_a_new_uuid4(db: NativeDatabase) -> None:
-    first = create_employee(CreateEmployee(ADA), db)
-    second = create_employee(CreateEmployee(ADA), db)
+    first = run_command(db, create_employee, CreateEmployee(ADA))
+    second = run_command(db, create_employee, CreateEmployee(ADA))
     assert first.id != second.id
     assert first.id[14] == "4"  # the UUID version digit
 
 
 def test_update_replaces_every_field_and_bumps_the_version(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
-    updated = update_employee(UpdateEmployee(created.id, GRACE), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
+    updated = run_command(db, update_employee, UpdateEmployee(created.id, GRACE))
 
     assert updated.version == 2
     assert db.execute("SELECT first_name, version FROM employees") == [("Grace", 2)]
@@ -55,15 +56,15 @@ def test_update_replaces_every_field_and_bumps_the_version(db: NativeDatabase) -
 def test_update_of_an_unknown_id_raises_not_found_and_creates_nothing(db: NativeDatabase) -> None:
     before = snapshot(db)
     with pytest.raises(NotFound):
-        update_employee(UpdateEmployee("00000000-0000-4000-8000-000000000000", ADA), db)
+        run_command(db, update_employee, UpdateEmployee("00000000-0000-4000-8000-000000000000", ADA))
     assert snapshot(db) == before
 
 
 def test_delete_removes_the_employee_their_address_and_their_view_rows(db: NativeDatabase) -> None:
-    kept = create_employee(CreateEmployee(GRACE), db)
-    gone = create_employee(CreateEmployee(ADA), db)
+    kept = run_command(db, create_employee, CreateEmployee(GRACE))
+    gone = run_command(db, create_employee, CreateEmployee(ADA))
 
-    delete_employee(DeleteEmployee(gone.id), db)
+    run_command(db, delete_employee, DeleteEmployee(gone.id))
 
     for table in ALL_TABLES:
         assert db.execute(f"SELECT count(*) FROM {table}") == [(1,)]
@@ -71,17 +72,17 @@ def test_delete_removes_the_employee_their_address_and_their_view_rows(db: Nativ
 
 
 def test_delete_twice_raises_not_found_the_second_time(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
-    delete_employee(DeleteEmployee(created.id), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
+    run_command(db, delete_employee, DeleteEmployee(created.id))
     with pytest.raises(NotFound):
-        delete_employee(DeleteEmployee(created.id), db)
+        run_command(db, delete_employee, DeleteEmployee(created.id))
 
 
 @pytest.mark.parametrize("failing_table", ["addresses", "employee_list_view", "employee_details_view"])
 def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
     db: NativeDatabase, failing_table: str
 ) -> None:
-    create_employee(CreateEmployee(GRACE), db)
+    run_command(db, create_employee, CreateEmployee(GRACE))
     before = snapshot(db)
     db.connection.execute(
         f"CREATE TEMP TRIGGER fail BEFORE INSERT ON {failing_table}"
@@ -89,13 +90,13 @@ def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
     )
 
     with pytest.raises(DatabaseError):
-        create_employee(CreateEmployee(ADA), db)
+        run_command(db, create_employee, CreateEmployee(ADA))
 
     assert snapshot(db) == before
 
 
 def test_a_failure_in_a_projection_of_update_rolls_back_the_write_tables(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
     before = snapshot(db)
     db.connection.execute(
         "CREATE TEMP TRIGGER fail BEFORE INSERT ON employee_details_view"
@@ -103,12 +104,12 @@ def test_a_failure_in_a_projection_of_update_rolls_back_the_write_tables(db: Nat
     )
 
     with pytest.raises(DatabaseError):
-        update_employee(UpdateEmployee(created.id, GRACE), db)
+        run_command(db, update_employee, UpdateEmployee(created.id, GRACE))
 
     assert snapshot(db) == before
 
 
 def test_the_database_itself_refuses_a_second_address_for_one_employee(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
     with pytest.raises(DatabaseError):
         db.execute("INSERT INTO addresses VALUES (?, 'x', 'y', 'z')", (created.id,))

@@ -9,10 +9,11 @@ import pytest
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.update_employee import UpdateEmployee, update_employee
-from domain.database import DatabaseError
 from domain.employee import Address, EmployeeFields
-from domain.event_log import Metadata
+from storage.database import DatabaseError
+from storage.event_log import Metadata
 from tests.native_db import NativeDatabase
+from tests.support import run_command
 from tests.unit.conftest import Call, body_of, valid_employee
 
 ADA = EmployeeFields("Ada", "Lovelace", Address("12 St James Square", "SW1Y 4JH", "London"))
@@ -28,9 +29,9 @@ def events(db: NativeDatabase) -> list[tuple[object, ...]]:
 
 
 def test_each_command_appends_one_versioned_event_with_its_correlation_id(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db, Metadata("c-1"))
-    update_employee(UpdateEmployee(created.id, KING), db, Metadata("c-2"))
-    delete_employee(DeleteEmployee(created.id), db, Metadata("c-3"))
+    created = run_command(db, create_employee, CreateEmployee(ADA), Metadata("c-1"))
+    run_command(db, update_employee, UpdateEmployee(created.id, KING), Metadata("c-2"))
+    run_command(db, delete_employee, DeleteEmployee(created.id), Metadata("c-3"))
 
     logged = events(db)
     assert [(seq, stream, version, kind, schema) for seq, stream, version, kind, schema, *_ in logged] == [
@@ -43,8 +44,8 @@ def test_each_command_appends_one_versioned_event_with_its_correlation_id(db: Na
 
 
 def test_created_and_updated_events_carry_the_whole_new_state(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
-    update_employee(UpdateEmployee(created.id, KING), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
+    run_command(db, update_employee, UpdateEmployee(created.id, KING))
     payloads = [json.loads(str(row[5])) for row in events(db)]
     assert payloads[1] == {
         "firstName": "Augusta Ada",
@@ -54,7 +55,7 @@ def test_created_and_updated_events_carry_the_whole_new_state(db: NativeDatabase
 
 
 def test_the_database_refuses_a_second_event_with_the_same_stream_version(db: NativeDatabase) -> None:
-    created = create_employee(CreateEmployee(ADA), db)
+    created = run_command(db, create_employee, CreateEmployee(ADA))
     with pytest.raises(DatabaseError):
         db.execute(
             "INSERT INTO events (stream_id, version, type, schema_version, payload, occurred_at,"
@@ -68,7 +69,7 @@ def test_a_failing_event_append_rolls_back_the_write_model_and_the_views(db: Nat
         "CREATE TEMP TRIGGER fail BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'x'); END"
     )
     with pytest.raises(DatabaseError):
-        create_employee(CreateEmployee(ADA), db)
+        run_command(db, create_employee, CreateEmployee(ADA))
     for table in ("employees", "addresses", "employee_list_view", "employee_details_view", "events"):
         assert db.execute(f"SELECT count(*) FROM {table}") == [(0,)], table
 
@@ -131,16 +132,16 @@ def test_deleting_an_employee_erases_their_data_from_the_database_file(tmp_path:
     path = tmp_path / "erasure.db"
     db = NativeDatabase(path)
     db.migrate()
-    kept = create_employee(CreateEmployee(ADA), db)
+    kept = run_command(db, create_employee, CreateEmployee(ADA))
     secret = EmployeeFields("Zebedee", "Quuxington", Address("77 Hidden Lane", "QX9 9XQ", "Xanadu"))
-    gone = create_employee(CreateEmployee(secret), db)
+    gone = run_command(db, create_employee, CreateEmployee(secret))
     for city in ("Yonderville", "Zanzibar-Town"):
         moved = EmployeeFields(
             secret.first_name, secret.last_name, Address("77 Hidden Lane", "QX9 9XQ", city)
         )
-        update_employee(UpdateEmployee(gone.id, moved), db)
+        run_command(db, update_employee, UpdateEmployee(gone.id, moved))
 
-    delete_employee(DeleteEmployee(gone.id), db)
+    run_command(db, delete_employee, DeleteEmployee(gone.id))
     db.close()
 
     content = path.read_bytes()

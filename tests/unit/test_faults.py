@@ -7,9 +7,10 @@ import pytest
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.update_employee import UpdateEmployee, update_employee
-from domain.database import DatabaseError
 from domain.employee import Address, EmployeeFields
+from storage.database import DatabaseError
 from tests.native_db import NativeDatabase
+from tests.support import run_command
 
 ADA = EmployeeFields("Ada", "Lovelace", Address("12 St James Square", "SW1Y 4JH", "London"))
 GRACE = EmployeeFields("Grace", "Hopper", Address("1 Navy Way", "20001", "Arlington"))
@@ -29,9 +30,9 @@ TABLES = (
 
 Command = Callable[[NativeDatabase], object]
 COMMANDS: dict[str, Command] = {
-    "create": lambda db: create_employee(CreateEmployee(GRACE), db),
-    "update": lambda db: update_employee(UpdateEmployee(EXISTING, GRACE), db),
-    "delete": lambda db: delete_employee(DeleteEmployee(EXISTING), db),
+    "create": lambda db: run_command(db, create_employee, CreateEmployee(GRACE)),
+    "update": lambda db: run_command(db, update_employee, UpdateEmployee(EXISTING, GRACE)),
+    "delete": lambda db: run_command(db, delete_employee, DeleteEmployee(EXISTING)),
 }
 
 # Every write each command makes, in order: the write model, the log, each projector, checkpoints.
@@ -78,8 +79,8 @@ def snapshot(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
 def test_a_failure_at_any_step_leaves_every_table_unchanged(
     db: NativeDatabase, command: str, action: str, table: str
 ) -> None:
-    create_employee(CreateEmployee(ADA, employee_id=EXISTING), db)
-    update_employee(UpdateEmployee(EXISTING, ADA), db)
+    run_command(db, create_employee, CreateEmployee(ADA, employee_id=EXISTING))
+    run_command(db, update_employee, UpdateEmployee(EXISTING, ADA))
     before = snapshot(db)
     db.connection.execute(
         f"CREATE TEMP TRIGGER fail BEFORE {action} ON {table}"

@@ -1,14 +1,14 @@
-"""Versions, conditional requests, idempotent create, paging and media types through app.handle."""
+"""Versions, conditional requests, idempotent create, paging and media types through the service."""
 
 import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from spin_sdk.http import Response
 
 from tests.native_db import NativeDatabase
 from tests.unit.conftest import Call, body_of, valid_employee
+from web.http import Response
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.migrations import SCHEMA_VERSION, applied_version
+from storage.migrations import DATABASE_VERSION, applied_version
 from tests.libsql_db import LibsqlDatabase
 from tests.unit.conftest import Call, body_of, valid_employee
 from tests.unit.test_rebuild import corrupt, rebuild_until_done, run_random_commands, views
@@ -32,8 +32,8 @@ def test_migrations_apply_on_libsql_twice_and_record_the_schema_version(
 ) -> None:
     db.migrate()
 
-    assert applied_version(db) == SCHEMA_VERSION
-    assert body_of(call("GET", "/healthz"))["schemaVersion"] == SCHEMA_VERSION
+    assert applied_version(db) == DATABASE_VERSION
+    assert body_of(call("GET", "/healthz"))["schemaVersion"] == DATABASE_VERSION
 
 
 def test_an_employee_lives_and_is_erased_on_libsql_as_on_spin_sqlite(call: Call, db: LibsqlDatabase) -> None:

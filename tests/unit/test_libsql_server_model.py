@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.database import Erasure
-from domain.migrations import SCHEMA_VERSION, applied_version
+from storage.database import Erasure
+from storage.migrations import DATABASE_VERSION, applied_version
 from tests import libsql_server_model
 from tests.libsql_server_model import refusal, statements
 from tests.native_db import MIGRATIONS, NativeDatabase, RecordingDatabase
@@ -96,7 +96,7 @@ def test_a_database_made_with_the_strict_schema_is_served_after_today_s_migratio
     assert created.status == 201
     assert send(db, "PUT", f"/employees/{employee_id}", valid_employee(lastName="King")).status == 200
     assert send(db, "DELETE", f"/employees/{employee_id}").status == 204
-    assert applied_version(db) == SCHEMA_VERSION
+    assert applied_version(db) == DATABASE_VERSION
     assert "STRICT" in _table_sql(db, "employees")  # the tables were kept as they were
 
 

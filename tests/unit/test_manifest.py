@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from domain.database import Erasure
+from storage.database import Erasure
 from wit.stage import app_sources
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.database import DatabaseUnavailable, Erasure, Row, Value
-from domain.migrations import SCHEMA_VERSION, applied_version
+from storage.database import DatabaseUnavailable, Erasure, Row, Value
+from storage.migrations import DATABASE_VERSION, applied_version
 from tests.native_db import NativeDatabase
 from tests.unit.conftest import Call, body_of, send, valid_employee
 
@@ -21,7 +21,7 @@ def unversioned(db: NativeDatabase) -> NativeDatabase:
 
 
 def test_migrations_record_the_version_the_code_needs(db: NativeDatabase) -> None:
-    assert applied_version(db) == SCHEMA_VERSION
+    assert applied_version(db) == DATABASE_VERSION
     [(description,)] = db.execute("SELECT description FROM schema_migrations WHERE version = ?", [1])
     assert description
 
@@ -47,7 +47,7 @@ def test_an_empty_database_is_at_version_0_and_every_route_is_a_503_saying_how_t
         assert response.status == 503
         assert response.headers["content-type"] == "application/problem+json"
         assert problem["type"] == "/problems/schema-outdated"
-        assert (problem["schemaVersion"], problem["requiredSchemaVersion"]) == (0, SCHEMA_VERSION)
+        assert (problem["schemaVersion"], problem["requiredSchemaVersion"]) == (0, DATABASE_VERSION)
         assert "@migrations.sql" in problem["detail"]
     assert empty.execute(TABLES) == []
 
@@ -74,7 +74,7 @@ def test_applying_migrations_upgrades_an_unversioned_database_and_keeps_its_rows
     db.migrate()
 
     assert body_of(call("GET", f"/employees/{kept['id']}")) == kept
-    assert applied_version(db) == SCHEMA_VERSION
+    assert applied_version(db) == DATABASE_VERSION
 
 
 def test_the_openapi_document_is_served_whatever_the_schema(call: Call, unversioned: NativeDatabase) -> None:
@@ -88,8 +88,8 @@ def test_healthz_reports_the_schema_version_and_is_never_cached(call: Call) -> N
     assert response.headers["cache-control"] == "no-store"
     assert body_of(response) == {
         "status": "pass",
-        "schemaVersion": SCHEMA_VERSION,
-        "requiredSchemaVersion": SCHEMA_VERSION,
+        "schemaVersion": DATABASE_VERSION,
+        "requiredSchemaVersion": DATABASE_VERSION,
         "erasure": "delete",  # the unit tests' database is set up as for a libSQL server
     }
 
@@ -97,7 +97,7 @@ def test_healthz_reports_the_schema_version_and_is_never_cached(call: Call) -> N
 def test_a_newer_schema_is_served_so_migrations_can_run_before_the_code_rolls_out(
     call: Call, db: NativeDatabase
 ) -> None:
-    newer = SCHEMA_VERSION + 1
+    newer = DATABASE_VERSION + 1
     db.execute("INSERT INTO schema_migrations VALUES (?, 'from the future', '2030-01-01T00:00:00Z')", [newer])
 
     assert call("POST", "/employees", valid_employee()).status == 201

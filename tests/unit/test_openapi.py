@@ -6,28 +6,26 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-import app
-from domain.schema import EMPLOYEE_INPUT, validate
+from api.employee_list import LIST_PARAMETERS
+from api.representation import EMPLOYEE_INPUT
+from api.routes import OPENAPI, ROUTES
 from tests.unit.conftest import valid_employee
-from web.openapi import openapi_document
-from web.pagination import LIST_PARAMETERS
+from web.json_schema import validate
 
 
 def test_the_document_is_valid_openapi_3_1() -> None:
-    validate_openapi(openapi_document())
+    validate_openapi(OPENAPI)
 
 
 def test_every_route_in_app_py_is_documented_and_nothing_else() -> None:
     documented = {
-        (method.upper(), path)
-        for path, operations in openapi_document()["paths"].items()
-        for method in operations
+        (method.upper(), path) for path, operations in OPENAPI["paths"].items() for method in operations
     }
-    assert documented == {(route.method, route.pattern) for route in app.ROUTER.routes}
+    assert documented == {(route.method, route.pattern) for route in ROUTES}
 
 
 def test_the_request_schemas_are_the_validators_own() -> None:
-    document = openapi_document()
+    document = OPENAPI
     assert document["components"]["schemas"]["EmployeeInput"] == EMPLOYEE_INPUT
     for name, schema in LIST_PARAMETERS.items():
         assert document["components"]["parameters"][name]["schema"] == schema
@@ -36,7 +34,7 @@ def test_the_request_schemas_are_the_validators_own() -> None:
 def test_every_status_the_code_can_answer_with_is_documented() -> None:
     statuses = {
         status
-        for operations in openapi_document()["paths"].values()
+        for operations in OPENAPI["paths"].values()
         for operation in operations.values()
         for status in operation["responses"]
     }

@@ -8,6 +8,7 @@ from commands.delete_employee import DeleteEmployee, delete_employee
 from domain.employee import Address, EmployeeFields
 from queries.employees import EmployeeListQuery, EmployeeSummary, ListPosition, employee, employees
 from tests.native_db import NativeDatabase, RecordingDatabase
+from tests.support import run_command
 
 
 def fields(first: str, last: str, city: str = "Paris") -> EmployeeFields:
@@ -15,7 +16,7 @@ def fields(first: str, last: str, city: str = "Paris") -> EmployeeFields:
 
 
 def add(db: NativeDatabase, first: str, last: str, city: str = "Paris") -> str:
-    return create_employee(CreateEmployee(fields(first, last, city)), db).id
+    return run_command(db, create_employee, CreateEmployee(fields(first, last, city))).id
 
 
 def all_pages(db: NativeDatabase, query: EmployeeListQuery) -> list[list[EmployeeSummary]]:
@@ -65,7 +66,7 @@ def test_paging_while_others_insert_and_delete_never_skips_or_repeats_survivors(
         page = employees(db, query)
         seen += [s.id for s in page.employees]
         victim = rng.choice([i for i in ids if i not in deleted])
-        delete_employee(DeleteEmployee(victim), db)
+        run_command(db, delete_employee, DeleteEmployee(victim))
         deleted.add(victim)
         ids.append(add(db, "New", f"L{rng.randrange(1000):03}"))
         if page.next is None:

@@ -6,13 +6,14 @@ import pytest
 
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
-from commands.rebuild_projection import RebuildProjections, UnknownProjector, rebuild_projections
+from commands.rebuild_projections import RebuildProjections, rebuild_projections
 from commands.update_employee import UpdateEmployee, update_employee
-from domain.database import Database
 from domain.employee import Address, EmployeeFields
-from domain.projections import PROJECTORS
-from queries.projections import projection_statuses
+from queries.projection_status import projection_statuses
+from storage.database import Database
+from storage.projectors import PROJECTORS
 from tests.native_db import NativeDatabase
+from tests.support import run_command
 from tests.unit.conftest import Call, body_of
 
 VIEWS = [projector.table for projector in PROJECTORS]
@@ -35,18 +36,18 @@ def run_random_commands(db: Database, count: int, seed: int) -> None:
     for _ in range(count):
         roll = rng.random()
         if roll < 0.45 or not alive:
-            alive.append(create_employee(CreateEmployee(random_fields(rng)), db).id)
+            alive.append(run_command(db, create_employee, CreateEmployee(random_fields(rng))).id)
         elif roll < 0.8:
-            update_employee(UpdateEmployee(rng.choice(alive), random_fields(rng)), db)
+            run_command(db, update_employee, UpdateEmployee(rng.choice(alive), random_fields(rng)))
         else:
-            delete_employee(DeleteEmployee(alive.pop(rng.randrange(len(alive)))), db)
+            run_command(db, delete_employee, DeleteEmployee(alive.pop(rng.randrange(len(alive)))))
 
 
 def rebuild_until_done(db: Database, chunk_size: int, projector: str | None = None) -> int:
     calls = 0
     while True:
         calls += 1
-        progress = rebuild_projections(RebuildProjections(projector, chunk_size), db)
+        progress = run_command(db, rebuild_projections, RebuildProjections(projector, chunk_size))
         if all(step.done for step in progress):
             return calls
 
@@ -78,7 +79,7 @@ def test_a_rebuild_in_progress_leaves_the_live_view_untouched_until_it_swaps(db:
     run_random_commands(db, 300, seed=1)
     db.execute("DELETE FROM employee_list_view")  # what readers see until the swap
 
-    progress = rebuild_projections(RebuildProjections("employee_list", chunk_size=100), db)
+    progress = run_command(db, rebuild_projections, RebuildProjections("employee_list", chunk_size=100))
 
     assert [(p.rebuilt_through, p.done) for p in progress] == [(100, False)]
     assert db.execute("SELECT count(*) FROM employee_list_view") == [(0,)]
@@ -88,7 +89,7 @@ def test_a_rebuild_in_progress_leaves_the_live_view_untouched_until_it_swaps(db:
 
 def test_a_rebuild_resumes_across_calls_and_takes_in_commands_made_meanwhile(db: NativeDatabase) -> None:
     run_random_commands(db, 400, seed=2)
-    rebuild_projections(RebuildProjections(chunk_size=150), db)
+    run_command(db, rebuild_projections, RebuildProjections(chunk_size=150))
     run_random_commands(db, 200, seed=3)  # live commands between two chunks
     expected = views(db)
 
@@ -122,8 +123,8 @@ def test_a_projector_behind_the_log_keeps_its_lag_while_commands_go_on(db: Nativ
 
 
 def test_an_unknown_projector_cannot_be_rebuilt(db: NativeDatabase) -> None:
-    with pytest.raises(UnknownProjector):
-        rebuild_projections(RebuildProjections("nope"), db)
+    with pytest.raises(ValueError, match="no projector is named 'nope'"):
+        run_command(db, rebuild_projections, RebuildProjections("nope"))
 
 
 # Admin over HTTP
@@ -190,5 +191,8 @@ def test_admin_rebuild_of_a_projector_that_does_not_exist_is_422(call: Call, nam
     )
     assert response.status == 422
     assert body_of(response)["errors"] == [
-        {"parameter": "projector", "detail": "is not a projector of this service"}
+        {
+            "parameter": "projector",
+            "detail": "must be one of employee_list, employee_name_prefixes, employee_details",
+        }
     ]

@@ -2,10 +2,9 @@ from typing import Any
 
 import pytest
 
-from domain.employee import EmployeeFields
-from domain.errors import FieldError, ValidationFailed
-from domain.schema import EMPLOYEE_INPUT, validate
+from api.representation import EMPLOYEE_INPUT, fields_from_json
 from tests.unit.conftest import valid_employee
+from web.json_schema import FieldError, ValidationFailed, validate
 
 
 def errors_for(document: Any) -> list[FieldError]:
@@ -68,13 +67,13 @@ def test_unknown_fields_are_reported_and_pointer_tokens_are_escaped() -> None:
 def test_read_only_ids_from_a_previous_get_are_accepted_and_ignored() -> None:
     document = valid_employee(id="anything")
     document["address"]["id"] = "anything"
-    fields = EmployeeFields.from_json(document)
+    fields = fields_from_json(document)
     assert fields.address.city == "London"
 
 
 def test_from_json_raises_validation_failed_with_all_errors() -> None:
     with pytest.raises(ValidationFailed) as caught:
-        EmployeeFields.from_json({"firstName": ""})
+        fields_from_json({"firstName": ""})
     assert caught.value.errors == [
         FieldError("/firstName", "must not be empty"),
         FieldError("/lastName", "is required"),

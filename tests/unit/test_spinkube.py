@@ -8,11 +8,11 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from spin_sdk.http import Request
 
-import app
-from domain.database import Erasure
+from api.service import handle
+from storage.database import Erasure
 from tests.native_db import NativeDatabase
+from web.http import Request
 
 ROOT = Path(__file__).resolve().parents[2]
 SPINKUBE = ROOT / "deploy" / "spinkube"
@@ -142,8 +142,8 @@ def test_both_probes_ask_healthz_which_is_ready_only_on_a_migrated_database(tmp_
 
     for probe in (checks["readiness"], checks["liveness"]):
         path = probe["httpGet"]["path"]
-        assert app.handle(Request("GET", path, {}, b""), migrated).status == 200
-        assert app.handle(Request("GET", path, {}, b""), empty).status == 503
+        assert handle(Request.of("GET", path, {}, b""), migrated).status == 200
+        assert handle(Request.of("GET", path, {}, b""), empty).status == 503
 
 
 def test_every_secret_spin_variable_comes_from_a_kubernetes_secret_never_from_the_manifest() -> None:

@@ -1,15 +1,12 @@
-"""The list's query parameters (limit, cursor, city, q), its opaque cursors and its next link."""
+"""The employee list's query parameters (limit, cursor, city, q) and its next link."""
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode
 
-from domain.errors import ParameterError, ValidationFailed
-from domain.schema import Schema, is_unicode, text, validate
 from queries.employees import EmployeeListQuery, ListPosition
+from web.cursor import decode_cursor, encode_cursor
+from web.json_schema import ParameterError, Schema, ValidationFailed, text, validate
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -34,7 +31,8 @@ def list_query(query_string: str) -> EmployeeListQuery:
     ]
     after = None
     if "cursor" in given and not errors:
-        after = decode_cursor(str(given["cursor"]))
+        position = decode_cursor(str(given["cursor"]), parts=2)
+        after = ListPosition(*position) if position else None
         if after is None:
             errors.append(ParameterError("cursor", "is not a cursor this service issued"))
     if errors:
@@ -50,27 +48,8 @@ def list_query(query_string: str) -> EmployeeListQuery:
 def next_link(path: str, query_string: str, position: ListPosition) -> str:
     """The Link header value for the page after `position`, keeping the other parameters."""
     kept = {name: values[0] for name, values in _known_parameters(query_string).items() if name != "cursor"}
-    return f'<{path}?{urlencode({**kept, "cursor": encode_cursor(position)})}>; rel="next"'
-
-
-def encode_cursor(position: ListPosition) -> str:
-    packed = json.dumps([position.sort_key, position.id], ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> ListPosition | None:
-    """The position a cursor names, or None for anything this service could not have issued."""
-    try:
-        unpacked = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        return None
-    match unpacked:
-        case [str(sort_key), str(id_)] if (
-            len(sort_key) <= 300 and len(id_) <= 36 and is_unicode(sort_key + id_)
-        ):
-            return ListPosition(sort_key, id_)
-        case _:
-            return None
+    cursor = encode_cursor((position.sort_key, position.id))
+    return f'<{path}?{urlencode({**kept, "cursor": cursor})}>; rel="next"'
 
 
 def _known_parameters(query_string: str) -> dict[str, list[str]]:

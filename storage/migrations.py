@@ -1,15 +1,15 @@
-"""The schema version: the one migrations.sql has recorded in a database, and the one this code needs.
+"""The database version: the one migrations.sql has recorded in a database, and the one this code needs.
 
-The code refuses a database whose version is older than SCHEMA_VERSION, because its statements would
+The code refuses a database whose version is older than DATABASE_VERSION, because its statements would
 meet tables that are missing or shaped differently. A newer database is served: each version only
 adds, so the previous code keeps working while a deployment rolls forward.
 """
 
 from collections.abc import Sequence
 
-from domain.database import Database, DatabaseError, Row, SchemaMissing, Value
+from storage.database import Database, DatabaseError, Row, SchemaMissing, Value
 
-SCHEMA_VERSION = 1
+DATABASE_VERSION = 1
 
 
 class SchemaOutdated(DatabaseError):
@@ -17,7 +17,7 @@ class SchemaOutdated(DatabaseError):
 
     def __init__(self, found: int) -> None:
         super().__init__(
-            f"The database is at schema version {found}; this code needs version {SCHEMA_VERSION}."
+            f"The database is at schema version {found}; this code needs version {DATABASE_VERSION}."
         )
         self.found = found
 
@@ -50,7 +50,7 @@ def read_current(
     except SchemaMissing:
         require_current_schema(db)  # the error path may take a second statement to say why
         raise
-    if rows[0][0] < SCHEMA_VERSION:
+    if rows[0][0] < DATABASE_VERSION:
         raise SchemaOutdated(rows[0][0])
     return [row[1:] for row in rows if row[1] is not None]
 
@@ -58,6 +58,6 @@ def read_current(
 def require_current_schema(db: Database) -> int:
     """The database's schema version, if this code can serve it; else SchemaOutdated."""
     version = applied_version(db)
-    if version < SCHEMA_VERSION:
+    if version < DATABASE_VERSION:
         raise SchemaOutdated(version)
     return version

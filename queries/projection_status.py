@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from domain.database import Database
-from domain.migrations import read_current
-from domain.projections import PROJECTORS
+from storage.database import Database
+from storage.migrations import read_current
+from storage.projectors import PROJECTORS
 
 
 @dataclass(frozen=True)

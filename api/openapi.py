@@ -1,14 +1,17 @@
-"""The OpenAPI 3.1 description of the service, built from the very schemas that validate requests
-(domain.schema, web.pagination), so the document and the behaviour cannot drift apart."""
+"""The OpenAPI 3.1 document: generated from the route table (each route carries its operation) and
+from the very schemas that validate requests, so the document and the behaviour cannot drift apart.
+This module holds what operations share: components, and helpers to refer to them."""
 
+from collections.abc import Sequence
 from typing import Any
 
-from domain.database import Erasure
-from domain.projections import PROJECTORS
-from domain.schema import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
-from web.idempotency import KEY_SCHEMA, RETENTION
+from api.employee_list import LIST_PARAMETERS
+from api.representation import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
+from storage.database import Erasure
+from storage.idempotency import RETENTION
+from web.idempotency_key import KEY_SCHEMA
 from web.json_body import MAX_BODY_BYTES
-from web.pagination import LIST_PARAMETERS
+from web.routing import Route
 
 Document = dict[str, Any]
 
@@ -95,24 +98,24 @@ PARAMETERS: Document = {
 }
 
 
-def _ref(kind: str, name: str) -> Document:
+def ref(kind: str, name: str) -> Document:
     return {"$ref": f"#/components/{kind}/{name}"}
 
 
-def _problem(description: str, *headers: str) -> Document:
+def problem(description: str, *headers: str) -> Document:
     response: Document = {
         "description": description,
-        "content": {"application/problem+json": {"schema": _ref("schemas", "Problem")}},
+        "content": {"application/problem+json": {"schema": ref("schemas", "Problem")}},
     }
     if headers:
-        response["headers"] = {name: _ref("headers", name) for name in headers}
+        response["headers"] = {name: ref("headers", name) for name in headers}
     return response
 
 
-def _json(description: str, schema: Document, *headers: str) -> Document:
+def json_content(description: str, schema: Document, *headers: str) -> Document:
     response: Document = {"description": description, "content": {"application/json": {"schema": schema}}}
     if headers:
-        response["headers"] = {name: _ref("headers", name) for name in headers}
+        response["headers"] = {name: ref("headers", name) for name in headers}
     return response
 
 
@@ -122,27 +125,27 @@ BODY: Document = {
         f"At most {MAX_BODY_BYTES} bytes of JSON. A Content-Type is optional; curl's default"
         " application/x-www-form-urlencoded is read as JSON too."
     ),
-    "content": {"application/json": {"schema": _ref("schemas", "EmployeeInput")}},
+    "content": {"application/json": {"schema": ref("schemas", "EmployeeInput")}},
 }
 
 COMMON: Document = {
-    "405": _problem("Method not allowed on this path.", "Allow"),
-    "500": _problem("Unexpected failure; the body names a correlation id."),
-    "503": _problem(
+    "405": problem("Method not allowed on this path.", "Allow"),
+    "500": problem("Unexpected failure; the body names a correlation id."),
+    "503": problem(
         "The database's schema is older than the code (apply migrations.sql), or the database is busy.",
         "Retry-After",
     ),
 }
 BODY_ERRORS: Document = {
-    "400": _problem("The body is not one well-formed JSON object, or Idempotency-Key is malformed."),
-    "413": _problem("The body is larger than 64 KiB."),
-    "415": _problem("The Content-Type is not JSON."),
-    "422": _problem("Invalid or missing fields; `errors` lists each."),
+    "400": problem("The body is not one well-formed JSON object, or Idempotency-Key is malformed."),
+    "413": problem("The body is larger than 64 KiB."),
+    "415": problem("The Content-Type is not JSON."),
+    "422": problem("Invalid or missing fields; `errors` lists each."),
 }
-EMPLOYEE_REF = _ref("schemas", "Employee")
+EMPLOYEE_REF = ref("schemas", "Employee")
 ADMIN_ERRORS: Document = {
-    "401": _problem("Missing or wrong `Authorization: Bearer <admin_token>`."),
-    "404": _problem("Admin routes are off: the Spin variable admin_token is not set."),
+    "401": problem("Missing or wrong `Authorization: Bearer <admin_token>`."),
+    "404": problem("Admin routes are off: the Spin variable admin_token is not set."),
 }
 
 HISTORY_ENTRY: Document = {
@@ -225,102 +228,13 @@ REBUILD_PROGRESS: Document = {
     },
 }
 
-OPERATIONS: dict[tuple[str, str], Document] = {
-    ("GET", "/employees"): {
-        "summary": "List employees, ordered by name then id",
-        "parameters": [_ref("parameters", name) for name in LIST_PARAMETERS],
-        "responses": {
-            "200": _json("One page.", {"type": "array", "items": _ref("schemas", "EmployeeSummary")}, "Link"),
-            "422": _problem("A query parameter is invalid; `errors` lists each."),
-        },
-    },
-    ("POST", "/employees"): {
-        "summary": "Create an employee",
-        "parameters": [_ref("parameters", "Idempotency-Key")],
-        "requestBody": BODY,
-        "responses": {
-            "201": _json("Created.", EMPLOYEE_REF, "Location", "ETag", "Idempotent-Replayed"),
-            **BODY_ERRORS,
-        },
-    },
-    ("GET", "/employees/{id}"): {
-        "summary": "Read one employee",
-        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-None-Match")],
-        "responses": {
-            "200": _json("The employee.", EMPLOYEE_REF, "ETag"),
-            "304": {"description": "Not modified.", "headers": {"ETag": _ref("headers", "ETag")}},
-            "404": _problem("No employee with this id."),
-        },
-    },
-    ("PUT", "/employees/{id}"): {
-        "summary": "Replace an employee",
-        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-Match")],
-        "requestBody": BODY,
-        "responses": {
-            "200": _json("Replaced.", EMPLOYEE_REF, "ETag"),
-            "404": _problem("No employee with this id."),
-            "412": _problem("If-Match does not name the current version."),
-            **BODY_ERRORS,
-        },
-    },
-    ("DELETE", "/employees/{id}"): {
-        "summary": "Delete an employee",
-        "parameters": [_ref("parameters", "id"), _ref("parameters", "If-Match")],
-        "responses": {
-            "204": {"description": "Deleted."},
-            "404": _problem("No employee with this id."),
-            "412": _problem("If-Match does not name the current version."),
-        },
-    },
-    ("GET", "/employees/{id}/history"): {
-        "summary": "An employee's events, oldest first (also after deletion, with personal data erased)",
-        "parameters": [_ref("parameters", "id")],
-        "responses": {
-            "200": _json("The history.", {"type": "array", "items": _ref("schemas", "HistoryEntry")}),
-            "404": _problem("The log has never seen this id."),
-        },
-    },
-    ("GET", "/admin/projections"): {
-        "summary": "Each projector's checkpoint, lag behind the log and row count",
-        "security": [{"adminToken": []}],
-        "responses": {
-            "200": _json("The projections.", _ref("schemas", "Projections")),
-            **ADMIN_ERRORS,
-        },
-    },
-    ("POST", "/admin/projections/rebuild"): {
-        "summary": "Replay the next chunk of the log into fresh views; repeat while `more` is true",
-        "security": [{"adminToken": []}],
-        "parameters": [
-            {
-                "name": "projector",
-                "in": "query",
-                "description": "Rebuild only this projector (default: all).",
-                "schema": {"type": "string", "enum": [p.name for p in PROJECTORS]},
-            }
-        ],
-        "responses": {
-            "200": _json("Progress.", _ref("schemas", "RebuildProgress")),
-            "422": _problem("Unknown projector."),
-            **ADMIN_ERRORS,
-        },
-    },
-    ("GET", "/openapi.json"): {
-        "summary": "This document",
-        "responses": {"200": _json("OpenAPI 3.1.", {"type": "object"})},
-    },
-    ("GET", "/healthz"): {
-        "summary": "For liveness and readiness probes: the database answers and its schema is current",
-        "responses": {"200": _json("Healthy.", _ref("schemas", "Health"))},
-    },
-}
 
-
-def openapi_document() -> Document:
+def openapi_document(routes: Sequence[Route[Any]]) -> Document:
     paths: Document = {}
-    for (method, path), operation in OPERATIONS.items():
-        responses = {**operation["responses"], **COMMON}
-        paths.setdefault(path, {})[method.lower()] = {**operation, "responses": responses}
+    for route in routes:
+        operation = dict(route.operation)
+        operation["responses"] = {**operation["responses"], **COMMON}
+        paths.setdefault(route.pattern, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
         "info": {

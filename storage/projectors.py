@@ -2,23 +2,23 @@
 
 Commands call `project` inside their transaction, so a query sees a command's result as soon as
 the command returns (read-your-writes). Because every change is also in the event log, a view can
-be rebuilt from the log at any time (commands/rebuild_projection.py): a projector writes to the
+be rebuilt from the log at any time (commands/rebuild_projections.py): a projector writes to the
 table it is given, the live view or its staging copy.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from domain.database import Database
 from domain.employee import Employee
-from domain.events import EmployeeCreated, EmployeeDeleted, Event
+from domain.events import EmployeeCreated, EmployeeDeleted, Event, stream_id
+from storage.transaction import Transaction
 
 
 @dataclass(frozen=True)
 class Projector:
     name: str
     table: str
-    apply: Callable[[Database, str, Event], None]
+    apply: Callable[[Transaction, str, Event], None]
 
     @property
     def staging_table(self) -> str:
@@ -40,11 +40,11 @@ def _list_row(employee: Employee) -> tuple[str, ...]:
     )
 
 
-def apply_to_list(db: Database, table: str, event: Event) -> None:
+def apply_to_list(tx: Transaction, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
-        db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
+        tx.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
         return
-    db.execute(
+    tx.execute(
         f"INSERT INTO {table} (id, name, city, sort_key, city_key, first_key, last_key)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET name = excluded.name, city = excluded.city,"
@@ -62,29 +62,28 @@ def name_prefixes(first_key: str, last_key: str) -> list[str]:
     return sorted({name[:length] for name in (first_key, last_key) for length in range(1, MAX_PREFIX + 1)})
 
 
-def apply_to_name_prefixes(db: Database, table: str, event: Event) -> None:
+def apply_to_name_prefixes(tx: Transaction, table: str, event: Event) -> None:
     if not isinstance(event, EmployeeCreated):  # an update or delete replaces what was there
-        employee_id = event.employee_id if isinstance(event, EmployeeDeleted) else event.employee.id
-        db.execute(f"DELETE FROM {table} WHERE id = ?", (employee_id,))
+        tx.execute(f"DELETE FROM {table} WHERE id = ?", (stream_id(event),))
     if isinstance(event, EmployeeDeleted):
         return
     row = _list_row(event.employee)
     *_, first_key, last_key = row
     prefixes = name_prefixes(first_key, last_key)
     values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(prefixes))
-    db.execute(  # one statement for all of an employee's prefixes
+    tx.execute(  # one statement for all of an employee's prefixes
         f"INSERT INTO {table} (prefix, id, name, city, sort_key, city_key, first_key, last_key)"
         f" VALUES {values}",
         [value for prefix in prefixes for value in (prefix, *row)],
     )
 
 
-def apply_to_details(db: Database, table: str, event: Event) -> None:
+def apply_to_details(tx: Transaction, table: str, event: Event) -> None:
     if isinstance(event, EmployeeDeleted):
-        db.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
+        tx.execute(f"DELETE FROM {table} WHERE id = ?", (event.employee_id,))
         return
     employee, fields = event.employee, event.employee.fields
-    db.execute(
+    tx.execute(
         f"INSERT INTO {table} (id, first_name, last_name, street, zip, city, version)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name,"
@@ -109,10 +108,10 @@ PROJECTORS: tuple[Projector, ...] = (
 )
 
 
-def project(db: Database, event: Event, seq: int) -> None:
+def project(tx: Transaction, event: Event, seq: int) -> None:
     """Apply the event at log position `seq` to every live view, and move the checkpoint of every
     projector that was caught up. One that is behind (new, or being rebuilt) keeps its checkpoint,
     so its lag stays visible until a rebuild catches it up."""
     for projector in PROJECTORS:
-        projector.apply(db, projector.table, event)
-    db.execute("UPDATE projection_checkpoints SET last_seq = ? WHERE last_seq = ?", (seq, seq - 1))
+        projector.apply(tx, projector.table, event)
+    tx.execute("UPDATE projection_checkpoints SET last_seq = ? WHERE last_seq = ?", (seq, seq - 1))

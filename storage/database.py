@@ -1,6 +1,6 @@
 """The database port: the one thing commands and queries know about storage.
 
-In the component it is Spin's SQLite connection (see app.py); on CPython it is `sqlite3`
+In the component it is Spin's SQLite connection (storage/spin_sqlite.py); on CPython it is `sqlite3`
 (tests/native_db.py). Both raise the errors below, so callers handle storage failures by category,
 never by a host's message text.
 """
@@ -22,6 +22,21 @@ class Erasure(Enum):
     # Rows are deleted and log payloads replaced, but freed bytes stay in the file until SQLite
     # reuses the page. For libSQL servers (Turso, sqld), which refuse to set secure_delete.
     DELETE = "delete"
+
+    @classmethod
+    def named(cls, value: str) -> "Erasure":
+        """The mode a setting names; Misconfigured for any other text."""
+        try:
+            return cls(value)
+        except ValueError:
+            allowed = " or ".join(f'"{choice.value}"' for choice in cls)
+            raise Misconfigured(
+                f"The Spin variable erasure is {value[:50]!r}; it must be {allowed}."
+            ) from None
+
+
+class Misconfigured(Exception):
+    """A setting (a Spin variable) is missing or has a value the service does not know."""
 
 
 class Database(Protocol):

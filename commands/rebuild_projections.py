@@ -8,17 +8,11 @@ the same transaction, so readers see the old view or the rebuilt one, never a ha
 
 from dataclasses import dataclass
 
-from domain import event_log
-from domain.database import Database
-from domain.events import from_record
-from domain.projections import PROJECTORS, Projector
-from domain.transactions import transaction
+from storage import event_log
+from storage.projectors import PROJECTORS, Projector
+from storage.transaction import Transaction
 
 DEFAULT_CHUNK = 500
-
-
-class UnknownProjector(Exception):
-    """No projector has this name."""
 
 
 @dataclass(frozen=True)
@@ -35,51 +29,49 @@ class RebuildProgress:
     done: bool  # swapped into the live view
 
 
-def rebuild_projections(command: RebuildProjections, db: Database) -> list[RebuildProgress]:
+def rebuild_projections(command: RebuildProjections, tx: Transaction) -> list[RebuildProgress]:
     selected = [p for p in PROJECTORS if command.projector in (None, p.name)]
-    if not selected:
-        raise UnknownProjector(f"no projector is named {command.projector!r}")
-    with transaction(db):
-        return [_rebuild_chunk(db, projector, command.chunk_size) for projector in selected]
+    if not selected:  # the API checks the name first; this guards other callers
+        raise ValueError(f"no projector is named {command.projector!r}")
+    return [_rebuild_chunk(tx, projector, command.chunk_size) for projector in selected]
 
 
-def _rebuild_chunk(db: Database, projector: Projector, chunk_size: int) -> RebuildProgress:
-    position = _start_or_resume(db, projector)
-    events = event_log.read(db, position, chunk_size)
+def _rebuild_chunk(tx: Transaction, projector: Projector, chunk_size: int) -> RebuildProgress:
+    position = _start_or_resume(tx, projector)
+    events = event_log.read(tx, position, chunk_size)
     for logged in events:
-        event = from_record(logged.record)
-        if event is not None:
-            projector.apply(db, projector.staging_table, event)
+        if logged.event is not None:  # an erased event: its stream ends in a deletion anyway
+            projector.apply(tx, projector.staging_table, logged.event)
     position = events[-1].seq if events else position
-    head = event_log.head(db)
+    head = event_log.head(tx)
     if position >= head:
-        _swap_in(db, projector, head)
+        _swap_in(tx, projector, head)
     else:
-        db.execute(
+        tx.execute(
             "UPDATE projection_checkpoints SET rebuild_seq = ? WHERE projector = ?",
             (position, projector.name),
         )
     return RebuildProgress(projector.name, position, head, done=position >= head)
 
 
-def _start_or_resume(db: Database, projector: Projector) -> int:
+def _start_or_resume(tx: Transaction, projector: Projector) -> int:
     # A projector new to the code has no checkpoint row yet; it starts like any other rebuild.
-    db.execute(
+    tx.execute(
         "INSERT OR IGNORE INTO projection_checkpoints (projector, last_seq) VALUES (?, 0)", (projector.name,)
     )
-    rows = db.execute("SELECT rebuild_seq FROM projection_checkpoints WHERE projector = ?", (projector.name,))
+    rows = tx.execute("SELECT rebuild_seq FROM projection_checkpoints WHERE projector = ?", (projector.name,))
     if rows[0][0] is not None:
         position: int = rows[0][0]
         return position
-    db.execute(f"DELETE FROM {projector.staging_table}")
+    tx.execute(f"DELETE FROM {projector.staging_table}")
     return 0
 
 
-def _swap_in(db: Database, projector: Projector, head: int) -> None:
-    db.execute(f"DELETE FROM {projector.table}")
-    db.execute(f"INSERT INTO {projector.table} SELECT * FROM {projector.staging_table}")
-    db.execute(f"DELETE FROM {projector.staging_table}")
-    db.execute(
+def _swap_in(tx: Transaction, projector: Projector, head: int) -> None:
+    tx.execute(f"DELETE FROM {projector.table}")
+    tx.execute(f"INSERT INTO {projector.table} SELECT * FROM {projector.staging_table}")
+    tx.execute(f"DELETE FROM {projector.staging_table}")
+    tx.execute(
         "UPDATE projection_checkpoints SET last_seq = ?, rebuild_seq = NULL WHERE projector = ?",
         (head, projector.name),
     )

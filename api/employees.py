@@ -1,0 +1,220 @@
+"""/employees: list, create, read, replace and delete employees, and read one's history."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from api.employee_list import LIST_PARAMETERS, list_query, next_link
+from api.endpoint import Endpoint, metadata
+from api.openapi import BODY, BODY_ERRORS, json_content, problem, ref
+from api.representation import (
+    EMPLOYEE_INPUT_DEPTH,
+    employee_json,
+    fields_from_json,
+    fields_json,
+    summary_json,
+)
+from commands.create_employee import CreateEmployee, create_employee
+from commands.delete_employee import DeleteEmployee, delete_employee
+from commands.update_employee import UpdateEmployee, update_employee
+from domain.employee import Employee, EmployeeFields, ExpectedVersion
+from domain.errors import NotFound
+from queries.employees import employee, employees
+from queries.history import HistoryEntry, history
+from storage import idempotency
+from storage.database import Database
+from storage.idempotency import StoredResponse
+from storage.transaction import transaction
+from web.conditional import etag, if_match_versions, none_match
+from web.http import Request, Response, json_response
+from web.idempotency_key import IdempotencyKey
+from web.json_body import parse_json_object
+from web.json_schema import pointers
+from web.routing import Route
+
+
+def list_employees(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    page = employees(db, list_query(request.query))
+    links = {"link": next_link(request.path, request.query, page.next)} if page.next else {}
+    return json_response(200, [summary_json(summary) for summary in page.employees], links)
+
+
+def get_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    found = employee(db, params["id"])
+    if found is None:
+        raise NotFound(params["id"])
+    if none_match(request.headers.get("if-none-match"), found.version):
+        return Response(304, {"etag": etag(found.version)})
+    return employee_response(200, found)
+
+
+def post_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    document, fields = employee_body(request)
+    key = request.headers.get("idempotency-key")
+    idempotency_key = IdempotencyKey.of(key, document) if key is not None else None
+    now = datetime.now(UTC)
+    with transaction(db) as tx:  # the employee and the response recorded for its key, or neither
+        if idempotency_key is not None:
+            stored = idempotency.stored_response(tx, idempotency_key.key, idempotency_key.fingerprint, now)
+            if stored is not None:
+                return Response(stored.status, {**stored.headers, "idempotent-replayed": "true"}, stored.body)
+        created = create_employee(CreateEmployee(fields), tx, metadata(request))
+        response = employee_response(201, created, {"location": f"/employees/{created.id}"})
+        if idempotency_key is not None:
+            recorded = StoredResponse(response.status, response.headers, response.body)
+            idempotency.record(tx, idempotency_key.key, idempotency_key.fingerprint, recorded, now)
+    return response
+
+
+def put_employee(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    _, fields = employee_body(request)
+    command = UpdateEmployee(params["id"], fields, expected_version(request))
+    with transaction(db) as tx:
+        updated = update_employee(command, tx, metadata(request))
+    return employee_response(200, updated)
+
+
+def delete_employee_endpoint(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    with transaction(db) as tx:  # the stored POST response holds personal data too: erase it with the rest
+        delete_employee(DeleteEmployee(params["id"], expected_version(request)), tx, metadata(request))
+        idempotency.forget(tx, f"/employees/{params['id']}")
+    return Response(204)
+
+
+def get_history(request: Request, db: Database, params: Mapping[str, str]) -> Response:
+    entries = history(db, params["id"])
+    if entries is None:
+        raise NotFound(params["id"])
+    before: dict[str, Any] = {}
+    documents = []
+    for entry in entries:
+        after = pointers(fields_json(entry.fields)) if entry.fields else before
+        documents.append(history_json(entry, before, after))
+        before = after
+    return json_response(200, documents)
+
+
+def employee_body(request: Request) -> tuple[dict[str, Any], EmployeeFields]:
+    """The POST/PUT body, parsed and validated: the raw document and the fields it sets."""
+    document = parse_json_object(request.body, request.headers.get("content-type"), EMPLOYEE_INPUT_DEPTH)
+    return document, fields_from_json(document)
+
+
+def expected_version(request: Request) -> ExpectedVersion | None:
+    """The precondition If-Match states: none without the header, any version for `*`."""
+    if_match = request.headers.get("if-match")
+    return None if if_match is None else ExpectedVersion(if_match_versions(if_match))
+
+
+def employee_response(status: int, found: Employee, headers: Mapping[str, str] | None = None) -> Response:
+    return json_response(status, employee_json(found), {"etag": etag(found.version), **(headers or {})})
+
+
+def history_json(entry: HistoryEntry, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """One entry, with the fields that differ from the entry before it as JSON pointers."""
+    changes = [
+        {"field": pointer, "from": before.get(pointer), "to": value}
+        for pointer, value in after.items()
+        if before.get(pointer) != value
+    ]
+    return {
+        "type": entry.type,
+        "version": entry.version,
+        "occurredAt": entry.occurred_at,
+        "changes": changes,
+        "erased": entry.erased,
+    }
+
+
+EMPLOYEE_REF = ref("schemas", "Employee")
+
+ROUTES: tuple[Route[Endpoint], ...] = (
+    Route(
+        "GET",
+        "/employees",
+        list_employees,
+        {
+            "summary": "List employees, ordered by name then id",
+            "parameters": [ref("parameters", name) for name in LIST_PARAMETERS],
+            "responses": {
+                "200": json_content(
+                    "One page.", {"type": "array", "items": ref("schemas", "EmployeeSummary")}, "Link"
+                ),
+                "422": problem("A query parameter is invalid; `errors` lists each."),
+            },
+        },
+    ),
+    Route(
+        "POST",
+        "/employees",
+        post_employee,
+        {
+            "summary": "Create an employee",
+            "parameters": [ref("parameters", "Idempotency-Key")],
+            "requestBody": BODY,
+            "responses": {
+                "201": json_content("Created.", EMPLOYEE_REF, "Location", "ETag", "Idempotent-Replayed"),
+                **BODY_ERRORS,
+            },
+        },
+    ),
+    Route(
+        "GET",
+        "/employees/{id}",
+        get_employee,
+        {
+            "summary": "Read one employee",
+            "parameters": [ref("parameters", "id"), ref("parameters", "If-None-Match")],
+            "responses": {
+                "200": json_content("The employee.", EMPLOYEE_REF, "ETag"),
+                "304": {"description": "Not modified.", "headers": {"ETag": ref("headers", "ETag")}},
+                "404": problem("No employee with this id."),
+            },
+        },
+    ),
+    Route(
+        "PUT",
+        "/employees/{id}",
+        put_employee,
+        {
+            "summary": "Replace an employee",
+            "parameters": [ref("parameters", "id"), ref("parameters", "If-Match")],
+            "requestBody": BODY,
+            "responses": {
+                "200": json_content("Replaced.", EMPLOYEE_REF, "ETag"),
+                "404": problem("No employee with this id."),
+                "412": problem("If-Match does not name the current version."),
+                **BODY_ERRORS,
+            },
+        },
+    ),
+    Route(
+        "DELETE",
+        "/employees/{id}",
+        delete_employee_endpoint,
+        {
+            "summary": "Delete an employee",
+            "parameters": [ref("parameters", "id"), ref("parameters", "If-Match")],
+            "responses": {
+                "204": {"description": "Deleted."},
+                "404": problem("No employee with this id."),
+                "412": problem("If-Match does not name the current version."),
+            },
+        },
+    ),
+    Route(
+        "GET",
+        "/employees/{id}/history",
+        get_history,
+        {
+            "summary": "An employee's events, oldest first (also after deletion, with personal data erased)",
+            "parameters": [ref("parameters", "id")],
+            "responses": {
+                "200": json_content(
+                    "The history.", {"type": "array", "items": ref("schemas", "HistoryEntry")}
+                ),
+                "404": problem("The log has never seen this id."),
+            },
+        },
+    ),
+)

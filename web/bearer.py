@@ -1,0 +1,14 @@
+"""Bearer tokens (RFC 6750): does the Authorization header carry this secret? Compared in constant
+time, so the answer's timing tells nothing of how much of a guess was right."""
+
+import hmac
+
+
+class Unauthorized(Exception):
+    """The Authorization header does not carry the expected bearer token (HTTP 401)."""
+
+
+def require_bearer(authorization: str | None, secret: str) -> None:
+    scheme, _, presented = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(presented.strip().encode(), secret.encode()):
+        raise Unauthorized("send the admin token as `Authorization: Bearer <token>`")
