@@ -4,8 +4,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from api.employee_list import LIST_PARAMETERS, list_query, next_link
 from api.endpoint import Endpoint, metadata
+from api.list_parameters import LIST_PARAMETERS, list_query, next_link
 from api.openapi import BODY, BODY_ERRORS, json_content, problem, ref
 from api.representation import (
     EMPLOYEE_INPUT_DEPTH,
@@ -19,7 +19,7 @@ from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.update_employee import UpdateEmployee, update_employee
 from domain.employee import Employee, EmployeeFields, ExpectedVersion
 from domain.errors import NotFound
-from queries.employees import employee, employees
+from queries.employee_views import employee, employees
 from queries.history import HistoryEntry, history
 from storage import idempotency
 from storage.database import Database

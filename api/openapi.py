@@ -5,7 +5,7 @@ This module holds what operations share: components, and helpers to refer to the
 from collections.abc import Sequence
 from typing import Any
 
-from api.employee_list import LIST_PARAMETERS
+from api.list_parameters import LIST_PARAMETERS
 from api.representation import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
 from storage.database import Erasure
 from storage.idempotency import RETENTION

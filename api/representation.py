@@ -4,7 +4,7 @@ JSON Schemas that validate request bodies and document every body in OpenAPI."""
 from typing import Any
 
 from domain.employee import Address, Employee, EmployeeFields
-from queries.employees import EmployeeSummary
+from queries.employee_views import EmployeeSummary
 from web.json_schema import Schema, ValidationFailed, depth, text, validate
 
 READ_ONLY_ID: Schema = {"type": "string", "readOnly": True, "description": "Ignored on input."}

@@ -18,7 +18,7 @@ class LibsqlDatabase:
     erasure = Erasure.DELETE
 
     def __init__(self, path: str | Path) -> None:
-        # Autocommit, as on Spin: transactions are storage.transaction' BEGIN/COMMIT.
+        # Autocommit, as on Spin: transactions are storage.transaction's BEGIN/COMMIT.
         self.connection = libsql.connect(str(path), isolation_level=None)
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate as validate_openapi
 
-from api.employee_list import LIST_PARAMETERS
+from api.list_parameters import LIST_PARAMETERS
 from api.representation import EMPLOYEE_INPUT
 from api.routes import OPENAPI, ROUTES
 from tests.unit.conftest import valid_employee

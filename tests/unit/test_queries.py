@@ -6,7 +6,7 @@ import pytest
 from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from domain.employee import Address, EmployeeFields
-from queries.employees import EmployeeListQuery, EmployeeSummary, ListPosition, employee, employees
+from queries.employee_views import EmployeeListQuery, EmployeeSummary, ListPosition, employee, employees
 from tests.native_db import NativeDatabase, RecordingDatabase
 from tests.support import run_command
 

@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import parse_qs, urlencode
 
-from queries.employees import EmployeeListQuery, ListPosition
+from queries.employee_views import EmployeeListQuery, ListPosition
 from web.cursor import decode_cursor, encode_cursor
 from web.json_schema import ParameterError, Schema, ValidationFailed, text, validate
 
