@@ -29,7 +29,7 @@ class AdminDisabled(NoRoute):
 def authorize(request: Request, admin_token: str | None) -> None:
     if not admin_token:
         raise AdminDisabled(request.path)
-    require_bearer(request.headers.get("authorization"), admin_token)
+    require_bearer(request.headers.get("authorization"), admin_token, "the admin token")
 
 
 def get_projections(request: Request, db: Database, params: Mapping[str, str]) -> Response:

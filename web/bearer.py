@@ -8,7 +8,8 @@ class Unauthorized(Exception):
     """The Authorization header does not carry the expected bearer token (HTTP 401)."""
 
 
-def require_bearer(authorization: str | None, secret: str) -> None:
+def require_bearer(authorization: str | None, secret: str, name: str = "the token") -> None:
+    """Pass if the header is `Bearer <secret>`; Unauthorized, naming what to send, if not."""
     scheme, _, presented = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(presented.strip().encode(), secret.encode()):
-        raise Unauthorized("send the admin token as `Authorization: Bearer <token>`")
+        raise Unauthorized(f"send {name} as `Authorization: Bearer <token>`")
