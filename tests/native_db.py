@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from storage.database import Database, Erasure, Row, Value, error_from_message
-from tests.libsql_server_model import statements
+from tests.libsql_server_model import refusal, statements
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations.sql"
 
@@ -43,6 +43,15 @@ class NativeDatabase:
 
     def close(self) -> None:
         self.connection.close()
+
+
+def strictest_database(path: str | Path) -> NativeDatabase:
+    """A migrated database that refuses what a libSQL server refuses (a model of its checks), set
+    up as the service is for such a server (erasure "delete"): the strictest host, so every
+    statement a test makes the service send is one every host runs. The unit tests' `db`."""
+    database = NativeDatabase(path, Erasure.DELETE, refuse=refusal)
+    database.migrate()
+    return database
 
 
 def run_script(db: Database, script: Path) -> None:

@@ -1,4 +1,5 @@
-"""Small helpers shared by the end-to-end tests: random payloads and reading the database file."""
+"""Small helpers shared by the end-to-end tests: random payloads, reading the database file and
+rebuilding over HTTP. Snapshots of every table are tests.support.snapshot, given the file's path."""
 
 import sqlite3
 import uuid
@@ -7,19 +8,8 @@ from typing import Any
 
 import httpx
 
-from storage.projectors import PROJECTORS
-
-WRITE_AND_VIEW_TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view")
-ALL_TABLES = (
-    *WRITE_AND_VIEW_TABLES,
-    "events",
-    "projection_checkpoints",
-    "idempotency_keys",
-    "employee_name_prefix_view",
-    "employee_name_prefix_view_rebuild",
-    "employee_list_view_rebuild",
-    "employee_details_view_rebuild",
-)
+# Re-exported for bench/soak.py, which imports it from here; tests import it from tests.support.
+from tests.support import views as views
 
 
 def new_employee(**changes: Any) -> dict[str, Any]:
@@ -37,18 +27,6 @@ def query(database: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[
     """Read or change the database file directly, as another process would."""
     with sqlite3.connect(database) as connection:
         return connection.execute(sql, params).fetchall()
-
-
-def snapshot(
-    database: Path, tables: tuple[str, ...] = WRITE_AND_VIEW_TABLES
-) -> dict[str, list[tuple[Any, ...]]]:
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1") for table in tables}
-
-
-def views(database: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every view table's rows, in a total order."""
-    tables = [projector.table for projector in PROJECTORS]
-    return {table: query(database, f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in tables}
 
 
 def rebuild_over_http(url: str, admin_token: str) -> int:

@@ -13,8 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query, rebuild_over_http, views
+from tests.e2e.helpers import new_employee, query, rebuild_over_http
 from tests.spin_server import SpinServer, serving
+from tests.support import views
 
 TOKEN = "replica-admin-token"
 

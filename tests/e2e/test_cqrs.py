@@ -4,8 +4,9 @@ read only the views. The test process opens the same SQLite file the host serves
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query, snapshot
+from tests.e2e.helpers import new_employee, query
 from tests.spin_server import SpinServer
+from tests.support import snapshot
 
 
 def test_a_command_writes_normalized_rows_and_both_views(client: httpx.Client, server: SpinServer) -> None:

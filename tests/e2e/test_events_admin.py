@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query, rebuild_over_http, views
+from tests.e2e.helpers import new_employee, query, rebuild_over_http
 from tests.spin_server import SpinServer, serving
+from tests.support import views
 
 TOKEN = "e2e-admin-token"
 

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.helpers import ALL_TABLES, new_employee, snapshot
+from tests.e2e.helpers import new_employee
 from tests.spin_server import SpinServer, serving
+from tests.support import snapshot
 
 VALID = json.dumps(new_employee()).encode()
 
@@ -105,35 +106,35 @@ def test_a_hostile_body_is_refused_for_create_and_update_and_changes_nothing(
     client: httpx.Client, hostile_server: SpinServer, name: str
 ) -> None:
     target = client.get("/employees").json()[0]["id"]
-    before = snapshot(hostile_server.database, ALL_TABLES)
+    before = snapshot(hostile_server.database)
 
     for method, path in (("POST", "/employees"), ("PUT", f"/employees/{target}")):
         assert_refused(client.request(method, path, content=BODIES[name]))
 
-    assert snapshot(hostile_server.database, ALL_TABLES) == before
+    assert snapshot(hostile_server.database) == before
 
 
 @pytest.mark.parametrize("query_string", QUERIES)
 def test_absurd_list_parameters_and_forged_cursors_are_422(
     client: httpx.Client, hostile_server: SpinServer, query_string: str
 ) -> None:
-    before = snapshot(hostile_server.database, ALL_TABLES)
+    before = snapshot(hostile_server.database)
     response = client.get(f"/employees?{query_string}")
     assert_refused(response)
     assert response.status_code == 422
-    assert snapshot(hostile_server.database, ALL_TABLES) == before
+    assert snapshot(hostile_server.database) == before
 
 
 @pytest.mark.parametrize("path", PATHS)
 def test_traversal_and_injection_in_paths_find_nothing(
     client: httpx.Client, hostile_server: SpinServer, path: str
 ) -> None:
-    before = snapshot(hostile_server.database, ALL_TABLES)
+    before = snapshot(hostile_server.database)
     for method in ("GET", "PUT", "DELETE"):
         request = client.build_request(method, hostile_server.url, content=VALID)
         request.url = request.url.copy_with(raw_path=path.encode())
         assert_refused(client.send(request))
-    assert snapshot(hostile_server.database, ALL_TABLES) == before
+    assert snapshot(hostile_server.database) == before
 
 
 @pytest.mark.parametrize(
@@ -148,10 +149,10 @@ def test_traversal_and_injection_in_paths_find_nothing(
 def test_hostile_headers_are_refused_and_change_nothing(
     client: httpx.Client, hostile_server: SpinServer, header: str, value: str
 ) -> None:
-    before = snapshot(hostile_server.database, ALL_TABLES)
+    before = snapshot(hostile_server.database)
     response = client.post("/employees", content=VALID, headers={header.encode(): value.encode()})
     assert_refused(response)
-    assert snapshot(hostile_server.database, ALL_TABLES) == before
+    assert snapshot(hostile_server.database) == before
 
 
 def test_crlf_in_a_header_never_reaches_the_response(hostile_server: SpinServer) -> None:
@@ -173,13 +174,13 @@ def test_conditional_headers_that_are_garbage_never_change_anything(
     client: httpx.Client, hostile_server: SpinServer
 ) -> None:
     target = client.get("/employees").json()[0]["id"]
-    before = snapshot(hostile_server.database, ALL_TABLES)
+    before = snapshot(hostile_server.database)
     for value in ('"1" OR 1=1', "*, *", '"' + "9" * 40 + '"', ('"1",' * 2000)[:-1]):
         assert (
             client.put(f"/employees/{target}", content=VALID, headers={"if-match": value}).status_code == 412
         )
         assert client.delete(f"/employees/{target}", headers={"if-match": value}).status_code == 412
-    assert snapshot(hostile_server.database, ALL_TABLES) == before
+    assert snapshot(hostile_server.database) == before
 
 
 def test_sql_in_values_is_stored_and_returned_verbatim_and_never_run(
@@ -208,4 +209,4 @@ def test_sql_in_values_is_stored_and_returned_verbatim_and_never_run(
     assert fetched["address"] == {"id": fetched["id"], **payloads["address"]}
     assert [row["id"] for row in listed] == [fetched["id"]]
     assert [row["id"] for row in by_city] == [fetched["id"]]
-    assert len(snapshot(hostile_server.database, ALL_TABLES)["events"]) >= 5
+    assert len(snapshot(hostile_server.database)["events"]) >= 5

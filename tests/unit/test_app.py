@@ -3,7 +3,7 @@
 import re
 
 from tests.native_db import NativeDatabase
-from tests.unit.conftest import Call, body_of, valid_employee
+from tests.support import Call, body_of, valid_employee
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")

@@ -7,16 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.native_db import NativeDatabase
-from tests.unit.conftest import Call, body_of, valid_employee
+from tests.support import Call, body_of, snapshot, valid_employee
 from web.http import Response
 
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
-
-TABLES = ("employees", "addresses", "employee_list_view", "employee_details_view", "idempotency_keys")
-
-
-def snapshot(db: NativeDatabase) -> dict[str, list[tuple[object, ...]]]:
-    return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1") for table in TABLES}
 
 
 def create(call: Call, **changes: object) -> Response:

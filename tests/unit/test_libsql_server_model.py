@@ -14,7 +14,7 @@ from storage.migrations import DATABASE_VERSION, applied_version
 from tests import libsql_server_model
 from tests.libsql_server_model import refusal, statements
 from tests.native_db import MIGRATIONS, NativeDatabase, RecordingDatabase
-from tests.unit.conftest import body_of, send, valid_employee
+from tests.support import body_of, send, table_names, valid_employee
 
 STRICT_V1 = Path(__file__).resolve().parent.parent / "fixtures" / "migrations-v1-strict.sql"
 
@@ -111,7 +111,7 @@ def _table_sql(db: NativeDatabase, table: str) -> str:
 def test_every_column_of_every_table_migrations_sql_declares_checks_its_type(db: NativeDatabase) -> None:
     tables = [
         name
-        for (name,) in db.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        for name in table_names(db)
         # Staging copies (CREATE TABLE … AS SELECT) hold rows already checked by the live view.
         if not name.endswith("_rebuild") and name != "sqlite_sequence"
     ]

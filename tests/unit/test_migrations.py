@@ -8,9 +8,7 @@ import pytest
 from storage.database import DatabaseUnavailable, Erasure, Row, Value
 from storage.migrations import DATABASE_VERSION, applied_version
 from tests.native_db import NativeDatabase
-from tests.unit.conftest import Call, body_of, send, valid_employee
-
-TABLES = "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
+from tests.support import Call, body_of, send, table_names, valid_employee
 
 
 @pytest.fixture
@@ -49,7 +47,7 @@ def test_an_empty_database_is_at_version_0_and_every_route_is_a_503_saying_how_t
         assert problem["type"] == "/problems/schema-outdated"
         assert (problem["schemaVersion"], problem["requiredSchemaVersion"]) == (0, DATABASE_VERSION)
         assert "@migrations.sql" in problem["detail"]
-    assert empty.execute(TABLES) == []
+    assert table_names(empty) == []
 
 
 def test_a_database_older_than_the_code_is_refused_without_writing_anything(

@@ -9,7 +9,7 @@ from openapi_spec_validator import validate as validate_openapi
 from api.list_parameters import LIST_PARAMETERS
 from api.representation import EMPLOYEE_INPUT
 from api.routes import OPENAPI, ROUTES
-from tests.unit.conftest import valid_employee
+from tests.support import valid_employee
 from web.json_schema import validate
 
 

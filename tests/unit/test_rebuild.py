@@ -1,62 +1,19 @@
 """Projections rebuilt from the event log equal the views the commands kept, row by row."""
 
-import random
-
 import pytest
 
-from commands.create_employee import CreateEmployee, create_employee
-from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.rebuild_projections import RebuildProjections, rebuild_projections
-from commands.update_employee import UpdateEmployee, update_employee
-from domain.employee import Address, EmployeeFields
 from queries.projection_status import projection_statuses
-from storage.database import Database
-from storage.projectors import PROJECTORS
 from tests.native_db import NativeDatabase
-from tests.support import run_command
-from tests.unit.conftest import Call, body_of
-
-VIEWS = [projector.table for projector in PROJECTORS]
-NAMES = ["Ada", "grace", "Émile", "Zoë", "o'Brien", "Li", "MÜLLER", "van der Berg"]
-CITIES = ["London", "london", "Zürich", "Paris", "São Paulo"]
-
-
-def views(db: Database) -> dict[str, list[tuple[object, ...]]]:
-    return {table: db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3") for table in VIEWS}
-
-
-def random_fields(rng: random.Random) -> EmployeeFields:
-    address = Address(f"{rng.randrange(999)} Road", f"{rng.randrange(99999):05}", rng.choice(CITIES))
-    return EmployeeFields(rng.choice(NAMES), rng.choice(NAMES) + str(rng.randrange(50)), address)
-
-
-def run_random_commands(db: Database, count: int, seed: int) -> None:
-    rng = random.Random(seed)
-    alive: list[str] = []
-    for _ in range(count):
-        roll = rng.random()
-        if roll < 0.45 or not alive:
-            alive.append(run_command(db, create_employee, CreateEmployee(random_fields(rng))).id)
-        elif roll < 0.8:
-            run_command(db, update_employee, UpdateEmployee(rng.choice(alive), random_fields(rng)))
-        else:
-            run_command(db, delete_employee, DeleteEmployee(alive.pop(rng.randrange(len(alive)))))
-
-
-def rebuild_until_done(db: Database, chunk_size: int, projector: str | None = None) -> int:
-    calls = 0
-    while True:
-        calls += 1
-        progress = run_command(db, rebuild_projections, RebuildProjections(projector, chunk_size))
-        if all(step.done for step in progress):
-            return calls
-
-
-def corrupt(db: Database) -> None:
-    db.execute("DELETE FROM employee_list_view WHERE rowid % 3 = 0")
-    db.execute("UPDATE employee_list_view SET city = 'corrupted' WHERE rowid % 3 = 1")
-    db.execute("DELETE FROM employee_details_view")
-    db.execute("INSERT INTO employee_details_view VALUES ('ghost', 'No', 'One', 'Nowhere', '0', 'Void', 1)")
+from tests.support import (
+    Call,
+    body_of,
+    corrupt,
+    rebuild_until_done,
+    run_command,
+    run_random_commands,
+    views,
+)
 
 
 def test_rebuilding_corrupted_views_from_a_log_of_thousands_of_commands_restores_every_row(

@@ -3,7 +3,7 @@ from typing import Any
 import pytest
 
 from api.representation import EMPLOYEE_INPUT, fields_from_json
-from tests.unit.conftest import valid_employee
+from tests.support import valid_employee
 from web.json_schema import FieldError, ValidationFailed, validate
 
 
