@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from storage.database import Database, Erasure, Row, Value, error_from_message
+from storage.database import Database, DatabaseError, Erasure, Row, Value, error_from_message
 from tests.libsql_server_model import refusal, statements
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations.sql"
@@ -60,14 +60,63 @@ def run_script(db: Database, script: Path) -> None:
         db.execute(statement)
 
 
+_WRITES = frozenset({sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE})
+
+
 class RecordingDatabase:
-    """Passes statements through to a database and keeps them, with their parameters, in order."""
+    """Passes statements through to a database and keeps them, with their parameters, in order,
+    and beside each the tables it writes, as SQLite itself reads the statement."""
 
     def __init__(self, db: NativeDatabase) -> None:
         self.db = db
         self.erasure = db.erasure
         self.statements: list[tuple[str, Sequence[Value]]] = []
+        self.tables_written: list[frozenset[str]] = []
 
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         self.statements.append((sql, params))
-        return self.db.execute(sql, params)
+        written: set[str] = set()
+
+        def note(
+            action: int, table: str | None, _: str | None, database: str | None, trigger: str | None
+        ) -> int:
+            # SQLite asks while it compiles the statement: each table it would insert into,
+            # update or delete from (not those a trigger of the schema would).
+            if action in _WRITES and table is not None and database == "main" and trigger is None:
+                written.add(table)
+            return sqlite3.SQLITE_OK
+
+        # Setting an authorizer makes SQLite compile every statement anew, cached ones too.
+        self.db.connection.set_authorizer(note)
+        try:
+            return self.db.execute(sql, params)
+        finally:
+            self.db.connection.set_authorizer(None)
+            self.tables_written.append(frozenset(written))
+
+
+class FailingDatabase:
+    """Passes statements through to a database, except the one at `position` (0 is the first this
+    object is given): SQLite refuses to compile it ("not authorized"), so exactly that statement
+    fails, as when the host reports an error for it. A row trigger could not do this for a
+    statement that touches no row, such as a purge with nothing to purge."""
+
+    def __init__(self, db: NativeDatabase, position: int) -> None:
+        self.db = db
+        self.erasure = db.erasure
+        self.position = position
+        self.given = 0
+        self.failed: str | None = None  # the statement that failed, once it has
+
+    def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
+        position, self.given = self.given, self.given + 1
+        if position != self.position:
+            return self.db.execute(sql, params)
+        self.db.connection.set_authorizer(lambda *_: sqlite3.SQLITE_DENY)
+        try:
+            return self.db.execute(sql, params)
+        except DatabaseError:
+            self.failed = sql
+            raise
+        finally:
+            self.db.connection.set_authorizer(None)

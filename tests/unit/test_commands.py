@@ -76,37 +76,6 @@ def test_delete_twice_raises_not_found_the_second_time(db: NativeDatabase) -> No
         run_command(db, delete_employee, DeleteEmployee(created.id))
 
 
-@pytest.mark.parametrize("failing_table", ["addresses", "employee_list_view", "employee_details_view"])
-def test_a_failure_at_any_step_of_create_leaves_every_table_unchanged(
-    db: NativeDatabase, failing_table: str
-) -> None:
-    run_command(db, create_employee, CreateEmployee(GRACE))
-    before = snapshot(db)
-    db.connection.execute(
-        f"CREATE TEMP TRIGGER fail BEFORE INSERT ON {failing_table}"
-        " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
-    )
-
-    with pytest.raises(DatabaseError):
-        run_command(db, create_employee, CreateEmployee(ADA))
-
-    assert snapshot(db) == before
-
-
-def test_a_failure_in_a_projection_of_update_rolls_back_the_write_tables(db: NativeDatabase) -> None:
-    created = run_command(db, create_employee, CreateEmployee(ADA))
-    before = snapshot(db)
-    db.connection.execute(
-        "CREATE TEMP TRIGGER fail BEFORE INSERT ON employee_details_view"
-        " BEGIN SELECT RAISE(ABORT, 'forced failure'); END"
-    )
-
-    with pytest.raises(DatabaseError):
-        run_command(db, update_employee, UpdateEmployee(created.id, GRACE))
-
-    assert snapshot(db) == before
-
-
 def test_the_database_itself_refuses_a_second_address_for_one_employee(db: NativeDatabase) -> None:
     created = run_command(db, create_employee, CreateEmployee(ADA))
     with pytest.raises(DatabaseError):
