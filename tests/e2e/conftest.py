@@ -6,15 +6,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.spin_server import ROOT, SpinServer, serving
+from tests.spin_server import SpinServer, serving
 
 
 @pytest.fixture(scope="session", autouse=True)
-def built_component() -> Path:
-    wasm = ROOT / "app.wasm"
-    if not wasm.exists():
-        pytest.fail("app.wasm is missing: run the end-to-end tests with `make test`, which builds it")
-    return wasm
+def every_test_here_serves_the_built_component(built_component: Path) -> None:
+    """Fails each end-to-end test, saying how to build it, while app.wasm is missing."""
 
 
 @pytest.fixture(scope="module")
