@@ -18,8 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.helpers import new_employee, rebuild_over_http, views
+from tests.e2e.helpers import new_employee, rebuild_over_http
 from tests.spin_server import SpinServer
+from tests.support import views
 
 TOKEN = "soak-admin-token"
 

@@ -13,22 +13,18 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
 
-import httpx
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-DEVHOST = REPO / "devhost"
+from devhost.tests.harness import DEVHOST, REPO, App, Host, Logs, MakeApp, RunHostToExit, StartHost
+
 FIXTURE_SOURCE = Path(__file__).resolve().parent / "fixture"
 WORK_DIR = REPO / ".spin" / "devhost-tests"
 START_TIMEOUT_S = 120.0
@@ -136,34 +132,6 @@ def transpile_cache() -> Path:
     return cache
 
 
-@dataclass
-class App:
-    """A Spin application folder: spin.toml, app.wasm and its .spin/ state."""
-
-    root: Path
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "spin.toml"
-
-    def write(self, relative: str, text: str) -> Path:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
-
-
-class MakeApp(Protocol):
-    def __call__(
-        self,
-        *,
-        route: str = "/...",
-        databases: tuple[str, ...] = ("default",),
-        app_variables: str = 'greeting = { default = "hello" }',
-        component_variables: str = 'greeting = "{{ greeting }}"\nliteral = "plain text"',
-    ) -> App: ...
-
-
 @pytest.fixture
 def make_app(tmp_path: Path, fixture_wasm: Path, transpile_cache: Path) -> MakeApp:
     def make(
@@ -191,52 +159,6 @@ def make_app(tmp_path: Path, fixture_wasm: Path, transpile_cache: Path) -> MakeA
         return app
 
     return make
-
-
-@dataclass
-class Host:
-    """A running devhost process serving one app."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-    logs: Logs
-    client: httpx.Client = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.client = httpx.Client(base_url=self.url, timeout=30.0)
-
-    def stdout(self) -> str:
-        return self.logs.stdout.read_text(errors="replace")
-
-    def stderr(self) -> str:
-        return self.logs.stderr.read_text(errors="replace")
-
-    def output(self) -> str:
-        return self.stdout() + self.stderr()
-
-    def stop(self) -> int:
-        self.client.close()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-
-@dataclass
-class Logs:
-    stdout: Path
-    stderr: Path
-
-    @classmethod
-    def in_folder(cls, folder: Path, name: str) -> Logs:
-        return cls(folder / f"{name}.stdout", folder / f"{name}.stderr")
-
-    def text(self) -> str:
-        return self.stdout.read_text(errors="replace") + self.stderr.read_text(errors="replace")
 
 
 def free_port() -> int:
@@ -284,14 +206,6 @@ def wait_until_serving(process: subprocess.Popen[bytes], port: int, logs: Logs) 
     process.kill()
     message = f"devhost did not listen within {START_TIMEOUT_S}s:\n{logs.text()}"
     raise RuntimeError(message)
-
-
-class StartHost(Protocol):
-    def __call__(self, app: App, *args: str, env: dict[str, str] | None = None) -> Host: ...
-
-
-class RunHostToExit(Protocol):
-    def __call__(self, app: App, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]: ...
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from devhost.tests.conftest import DEVHOST
+from devhost.tests.harness import DEVHOST
 
 LOWERING = "if (s.length === 0) { return { ptr: 1, len: 0 }; }"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from devhost.tests.conftest import MakeApp, StartHost
+from devhost.tests.harness import MakeApp, StartHost
 
 
 def test_a_request_reaches_the_component_with_method_path_headers_and_body(

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devhost.tests.conftest import MakeApp, StartHost
+from devhost.tests.harness import MakeApp, StartHost
 
 
 def counts(client: httpx.Client, times: int) -> list[int]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from devhost.tests.conftest import MakeApp, RunHostToExit, StartHost
+from devhost.tests.harness import MakeApp, RunHostToExit, StartHost
 
 CREATE_ITEMS = {"sql": "CREATE TABLE items (name TEXT)"}
 COUNT_ITEMS = {"sql": "SELECT count(*) FROM items"}

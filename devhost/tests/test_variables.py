@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from devhost.tests.conftest import MakeApp, RunHostToExit, StartHost
+from devhost.tests.harness import MakeApp, RunHostToExit, StartHost
 
 REQUIRED_TOKEN = 'greeting = { default = "hello" }\ntoken = { required = true }'
 COMPONENT_VARIABLES = 'greeting = "{{ greeting }}"\ntoken = "Bearer {{ token }}"'

@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 
 # Re-exported for bench/soak.py, which imports it from here; tests import it from tests.support.
-from tests.support import views as views
 
 
 def new_employee(**changes: Any) -> dict[str, Any]:
