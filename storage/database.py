@@ -24,8 +24,11 @@ class Erasure(Enum):
     DELETE = "delete"
 
     @classmethod
-    def named(cls, value: str) -> "Erasure":
-        """The mode a setting names; Misconfigured for any other text."""
+    def setting(cls, value: str | None) -> "Erasure":
+        """The mode the Spin variable `erasure` names; Misconfigured if it is undefined or names
+        none."""
+        if value is None:
+            raise Misconfigured("The component has no variable erasure; see spin.toml.")
         try:
             return cls(value)
         except ValueError:

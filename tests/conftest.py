@@ -1,5 +1,5 @@
-"""Suite-wide fixtures: the built component, and a guard that no host process the suite started
-outlives it.
+"""Suite-wide fixtures: the component the end-to-end tests serve, and a guard that no host process
+the suite started outlives it.
 
 A SIGKILL of `spin up` alone once left its `spin trigger http` child serving, holding a port and
 a database, after every run. The harness (tests/spin_server.py) remembers each process group it
@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.spin_server import ROOT, leftover_processes
+from tests.spin_server import COMPONENT, leftover_processes
 
 
 @pytest.fixture(scope="session")
 def built_component() -> Path:
-    """app.wasm, which `make test` builds first; a test that needs it fails without it, never skips."""
-    wasm = ROOT / "app.wasm"
-    if not wasm.exists():
-        pytest.fail("app.wasm is missing: run the tests with `make test`, which builds it")
-    return wasm
+    """The component the end-to-end tests serve (app.wasm, or app-p3.wasm under Spin 4.1+), which
+    `make test` builds first; a test that needs it fails without it, never skips."""
+    if not COMPONENT.exists():
+        pytest.fail(f"{COMPONENT.name} is missing: run the tests with `make test`, which builds it")
+    return COMPONENT
 
 
 @pytest.fixture(scope="session", autouse=True)

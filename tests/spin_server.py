@@ -18,8 +18,15 @@ from typing import Any
 
 import httpx
 
+from deploy.component import wasi_for
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SPIN = shutil.which("spin")
+# The component `make run` would serve: WASIp3 under Spin 4.1+, else WASIp2 (deploy/component.py);
+# the Makefile passes its choice on as WASI.
+WASI = os.environ.get("WASI") or wasi_for(REAL_SPIN)
+MANIFEST = ROOT / ("spin-p3.toml" if WASI == "p3" else "spin.toml")
+COMPONENT = ROOT / ("app-p3.wasm" if WASI == "p3" else "app.wasm")
 STOP_TIMEOUT_S = 10.0
 
 
@@ -140,12 +147,14 @@ class SpinServer:
     def command(self) -> list[str]:
         runtime_config = self.workdir / "runtime-config.toml"
         runtime_config.write_text(f'[sqlite_database.default]\ntype = "spin"\npath = "{self.database}"\n')
-        flags = ["--from", str(ROOT / "spin.toml"), "--listen", f"127.0.0.1:{self.port}"]
+        flags = ["--from", str(MANIFEST), "--listen", f"127.0.0.1:{self.port}"]
         flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
         if self.migrate:
             flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
         if REAL_SPIN:
             return [REAL_SPIN, "up", *flags]
+        if WASI == "p3":
+            raise RuntimeError("the local host cannot run the WASIp3 component (jco needs Node 24's JSPI)")
         return ["node", str(ROOT / "devhost" / "spin-up.mjs"), *flags] + (
             ["--fresh-instance"] if self.fresh_instance else []
         )

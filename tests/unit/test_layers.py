@@ -17,13 +17,15 @@ ALLOWED: dict[str, set[str]] = {
     "queries": {"domain", "storage"},
     "api": {"domain", "storage", "commands", "queries", "web"},
     "app": {"api", "storage", "web"},
+    "app_p3": {"api", "storage", "web"},
 }
-# The only modules that may import the Spin SDK.
-SPIN_SDK_IMPORTERS = {"app.py", "storage/spin_sqlite.py"}
+# The only modules that may import the Spin SDK: the two entry points and the SQLite adapter.
+SPIN_SDK_IMPORTERS = {"app.py", "app_p3.py", "storage/spin_sqlite.py"}
 
 
 def modules() -> list[Path]:
-    return [ROOT / "app.py", *(path for package in ALLOWED for path in (ROOT / package).rglob("*.py"))]
+    entry_points = [ROOT / "app.py", ROOT / "app_p3.py"]
+    return [*entry_points, *(path for package in ALLOWED for path in (ROOT / package).rglob("*.py"))]
 
 
 def imported(path: Path) -> set[str]:
