@@ -1,7 +1,8 @@
 // Turns app.wasm into something that can answer requests: transpiles it with
 // jco once per content hash into .spin/devhost/<sha256>/, compiles the core
 // modules once, and instantiates them either once (shared, replaced after a
-// trap) or per request (`--fresh-instance`, as Spin does).
+// trap, a number of requests, an idle time or a memory size) or per request
+// (`--fresh-instance`, as Spin does for WASIp2 components).
 
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -140,33 +141,71 @@ async function instantiateMeasured(instantiate, modules, imports) {
 // does notice, and not only in memory: in Node 20, once a wasm memory is past about 60 MiB, almost
 // every `memory.grow` the guest makes sets off a full mark-compact of the JS heap (~7 ms here), and
 // a list page's p50 went from 3.5 ms to 12 ms over 8,000 requests. So a shared instance is replaced
-// once its linear memory reaches this size, below where those collections start.
+// once its linear memory reaches this size, below where those collections start. This limit is the
+// host's own and holds under Spin's reuse options too.
 export const SHARED_INSTANCE_MEMORY_LIMIT = 48 * 2 ** 20;
 
-// And after this many requests at the latest: jco's handle tables also remember every resource an
-// instance ever created, outside its linear memory.
+// And after this many requests at the latest, unless --max-instance-reuse-count says otherwise:
+// jco's handle tables also remember every resource an instance ever created, outside its linear
+// memory.
 export const REQUESTS_PER_SHARED_INSTANCE = 2000;
 
 /**
+ * Spin's instance reuse options (`spin up --max-instance-reuse-count`,
+ * `--max-instance-concurrent-reuse-count`, `--idle-instance-timeout`; crates/trigger-http/src/lib.rs):
+ * each is a value or a half-open range `A..B`, from which Spin draws one value per new instance.
+ * @typedef {{ min: number, max: number } | null} Range  max is exclusive; min === max - 1 for one value
+ * @typedef {{
+ *   maxInstanceReuseCount: Range,
+ *   maxInstanceConcurrentReuseCount: Range,
+ *   idleInstanceTimeoutMs: Range,
+ * }} ReuseOptions  null where the option was not given
+ */
+
+/** A value drawn from a range, as Spin's `rand::rng().random_range(range)` does for each instance. */
+export function draw(range) {
+  return range.min + Math.floor(Math.random() * (range.max - range.min));
+}
+
+/**
  * Runs requests through the component's `wasi:http/incoming-handler`.
- * A throw out of `handle` is a trap: the instance is poisoned and replaced.
+ *
+ * In fresh-instance mode every request gets an instance of its own. Otherwise one shared instance
+ * serves the requests, one at a time (a WASIp2 export cannot be entered twice at once; the guest
+ * call is synchronous, so requests reach it in turn), and is retired, to be replaced on the next
+ * request, when:
+ * - the guest traps (a throw out of `handle`), as Spin drops a WASIp3 instance that trapped;
+ * - it has served its reuse count: `--max-instance-reuse-count` drawn for this instance, else 2,000;
+ * - it has been idle for `--idle-instance-timeout` drawn for this instance (no idle limit without it);
+ * - its linear memory has reached SHARED_INSTANCE_MEMORY_LIMIT.
+ * An error response, or a request the guest ended without a response, retires nothing: under
+ * Spin, too, a WASIp3 guest that returns an error code keeps its instance.
  */
 export class ComponentRunner {
   #component;
   #imports;
   #freshInstance;
-  #shared = null;
-  #servedByShared = 0;
+  #reuse;
+  #log;
+  #current = null;
+  #instancesStarted = 0;
 
-  constructor({ component, imports, freshInstance }) {
+  /**
+   * @param {object} options
+   * @param {ReuseOptions} [options.reuse]
+   * @param {(message: string) => void} [options.log]
+   */
+  constructor({ component, imports, freshInstance, reuse = {}, log = () => {} }) {
     this.#component = component;
     this.#imports = imports;
     this.#freshInstance = freshInstance;
+    this.#reuse = reuse;
+    this.#log = log;
   }
 
   /** Instantiates up front in shared mode so start-up errors show at start-up. */
   async warmUp() {
-    if (!this.#freshInstance) await this.#acquire();
+    if (!this.#freshInstance) await this.#startInstance().ready;
   }
 
   /**
@@ -174,45 +213,85 @@ export class ComponentRunner {
    * Rejects with the trap if the guest trapped.
    */
   async handle(request, outparam) {
-    const { instance, discard } = await this.#acquire();
+    if (this.#freshInstance) {
+      const instance = await this.#component.instantiate(this.#imports);
+      instance.exports.incomingHandler.handle(request, outparam);
+      return;
+    }
+    for (;;) {
+      const shared = this.#current ?? this.#startInstance();
+      let instance;
+      try {
+        instance = await shared.ready;
+      } catch (error) {
+        this.#retire(shared, null);
+        throw error;
+      }
+      // Retired while we waited (by another request's trap or count, or by the idle timer).
+      if (this.#current !== shared) continue;
+      // From here to the end nothing awaits, so no other request can reach this instance meanwhile.
+      this.#serveOn(shared, instance, request, outparam);
+      return;
+    }
+  }
+
+  #serveOn(shared, instance, request, outparam) {
+    clearTimeout(shared.idleTimer);
+    shared.served += 1;
     try {
       instance.exports.incomingHandler.handle(request, outparam);
     } catch (trap) {
-      discard();
+      this.#retire(shared, 'the guest trapped');
       throw trap;
     }
-    if (!this.#freshInstance && this.#sharedIsSpent(instance)) discard();
+    if (shared.served >= shared.reuseCount) {
+      this.#retire(shared, shared.reuseCountReason);
+    } else if (instance.linearMemoryBytes() >= SHARED_INSTANCE_MEMORY_LIMIT) {
+      this.#retire(shared, `its linear memory reached ${SHARED_INSTANCE_MEMORY_LIMIT / 2 ** 20} MiB`);
+    } else {
+      this.#armIdleTimer(shared);
+    }
   }
 
-  #sharedIsSpent(instance) {
-    this.#servedByShared += 1;
-    return (
-      this.#servedByShared >= REQUESTS_PER_SHARED_INSTANCE ||
-      instance.linearMemoryBytes() >= SHARED_INSTANCE_MEMORY_LIMIT
-    );
-  }
-
-  async #acquire() {
-    if (this.#freshInstance) {
-      return { instance: await this.#component.instantiate(this.#imports), discard: () => {} };
-    }
-    if (this.#shared === null) {
-      this.#shared = this.#component.instantiate(this.#imports);
-      this.#servedByShared = 0;
-    }
-    const pending = this.#shared;
-    const discard = () => {
-      if (this.#shared === pending) this.#shared = null;
+  #startInstance() {
+    const { maxInstanceReuseCount, idleInstanceTimeoutMs } = this.#reuse;
+    this.#instancesStarted += 1;
+    const shared = {
+      number: this.#instancesStarted,
+      ready: this.#component.instantiate(this.#imports),
+      served: 0,
+      reuseCount: maxInstanceReuseCount ? draw(maxInstanceReuseCount) : REQUESTS_PER_SHARED_INSTANCE,
+      reuseCountReason: maxInstanceReuseCount
+        ? 'max-instance-reuse-count reached'
+        : `the devhost's cap of ${REQUESTS_PER_SHARED_INSTANCE} requests reached`,
+      idleMs: idleInstanceTimeoutMs ? draw(idleInstanceTimeoutMs) : null,
+      idleTimer: undefined,
     };
-    let instance;
-    try {
-      instance = await pending;
-    } catch (error) {
-      discard();
-      throw error;
+    this.#current = shared;
+    // Spin's idle clock starts when an instance has nothing to do, which includes right after start.
+    shared.ready.then(
+      () => this.#armIdleTimer(shared),
+      () => {},
+    );
+    return shared;
+  }
+
+  #armIdleTimer(shared) {
+    if (shared.idleMs === null || this.#current !== shared) return;
+    clearTimeout(shared.idleTimer);
+    const retire = () => this.#retire(shared, `idle for ${shared.idleMs} ms (idle-instance-timeout)`);
+    shared.idleTimer = setTimeout(retire, shared.idleMs);
+    shared.idleTimer.unref();
+  }
+
+  /** Drops the instance so the next request gets a new one; `reason` null for a failed instantiation. */
+  #retire(shared, reason) {
+    clearTimeout(shared.idleTimer);
+    if (this.#current !== shared) return;
+    this.#current = null;
+    if (reason !== null) {
+      const requests = `${shared.served} request${shared.served === 1 ? '' : 's'}`;
+      this.#log(`devhost: instance ${shared.number} retired after ${requests}: ${reason}`);
     }
-    // Another request may have trapped this instance while we waited for it.
-    if (this.#shared !== pending) return this.#acquire();
-    return { instance, discard };
   }
 }

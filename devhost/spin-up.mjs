@@ -6,6 +6,8 @@
 //   node devhost/spin-up.mjs [--from spin.toml] [--listen 127.0.0.1:3000]
 //     [--sqlite @file.sql | --sqlite "SQL"]... [--runtime-config-file FILE]
 //     [--env KEY=VALUE]... [--variable NAME=VALUE]... [--fresh-instance]
+//     [--max-instance-reuse-count N] [--max-instance-concurrent-reuse-count N]
+//     [--idle-instance-timeout DURATION]
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,7 +32,17 @@ const USAGE = `Usage: node devhost/spin-up.mjs [options]
   -e, --env <KEY=VALUE>          environment variable for the component (repeatable)
       --variable <NAME=VALUE | NAME=@file>
                                  value for an application variable (repeatable)
-      --fresh-instance           instantiate the component for every request, like Spin
+      --fresh-instance           instantiate the component for every request, as Spin does for
+                                 a WASIp2 component
+      --max-instance-reuse-count <N | A..B>
+                                 requests one instance serves before it is dropped (default:
+                                 2000, or a memory size; Spin's WASIp3 default is 128)
+      --max-instance-concurrent-reuse-count <N | A..B>
+                                 accepted for Spin compatibility; no effect: a WASIp2 instance
+                                 serves one request at a time
+      --idle-instance-timeout <DURATION | A..B>
+                                 drop an instance idle this long (e.g. 1s, 500ms; default: never;
+                                 Spin's default is 1s)
   -h, --help                     show this help`;
 
 class UsageError extends Error {}
@@ -48,6 +60,9 @@ function parseOptions(argv) {
       env: { type: 'string', short: 'e', multiple: true, default: [] },
       variable: { type: 'string', multiple: true, default: [] },
       'fresh-instance': { type: 'boolean', default: false },
+      'max-instance-reuse-count': { type: 'string' },
+      'max-instance-concurrent-reuse-count': { type: 'string' },
+      'idle-instance-timeout': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -56,7 +71,53 @@ function parseOptions(argv) {
     listen: parseListen(values.listen),
     env: values.env.map((pair) => splitPair(pair, '--env')),
     variables: new Map(values.variable.map(parseVariableFlag)),
+    reuse: parseReuseOptions(values),
   };
+}
+
+// Spin's instance reuse options, with Spin's syntax (crates/trigger-http/src/lib.rs, `parse_range`
+// and `ParsedDuration`): a value, or `A..B`, a half-open range from which each new instance draws.
+const REUSE_FLAGS = ['max-instance-reuse-count', 'max-instance-concurrent-reuse-count', 'idle-instance-timeout'];
+
+function parseReuseOptions(values) {
+  const given = REUSE_FLAGS.filter((flag) => values[flag] !== undefined);
+  if (values['fresh-instance'] && given.length > 0) {
+    throw new UsageError(`--fresh-instance cannot be combined with --${given[0]}: every request gets an instance`);
+  }
+  const option = (flag, parse) => (values[flag] === undefined ? null : parseRange(values[flag], `--${flag}`, parse));
+  return {
+    maxInstanceReuseCount: option('max-instance-reuse-count', parseCount),
+    maxInstanceConcurrentReuseCount: option('max-instance-concurrent-reuse-count', parseCount),
+    idleInstanceTimeoutMs: option('idle-instance-timeout', parseDurationMs),
+  };
+}
+
+function parseRange(text, flag, parse) {
+  const [start, end, ...rest] = text.split('..');
+  if (rest.length > 0) throw new UsageError(`${flag} expects a value or a range A..B, got '${text}'`);
+  const min = parse(start, flag);
+  if (end === undefined) return { min, max: min + 1 };
+  const max = parse(end, flag);
+  if (!(min < max)) throw new UsageError(`${flag}: the range ${text} is empty (A..B includes A, not B)`);
+  return { min, max };
+}
+
+function parseCount(text, flag) {
+  if (!/^\d+$/.test(text) || Number(text) < 1) {
+    throw new UsageError(`${flag} expects a whole number of at least 1, got '${text}'`);
+  }
+  return Number(text);
+}
+
+const DURATION_UNITS_MS = { s: 1000, ms: 1, us: 1e-3, μs: 1e-3, ns: 1e-6 };
+
+/** A number of seconds, or a number with the suffix s, ms, us, μs or ns; in milliseconds. */
+function parseDurationMs(text, flag) {
+  const match = /^(\d+)(s|ms|us|μs|ns)?$/.exec(text);
+  if (!match) {
+    throw new UsageError(`${flag} expects whole seconds, or a whole number with s, ms, us, μs or ns, got '${text}'`);
+  }
+  return Number(match[1]) * DURATION_UNITS_MS[match[2] ?? 's'];
 }
 
 function splitPair(pair, flag) {
@@ -135,10 +196,15 @@ async function main(argv) {
 
   // Like Spin, the component sees only the environment the manifest and --env give it.
   const environment = [...new Map([...component.environment, ...options.env])];
+  if (options.reuse.maxInstanceConcurrentReuseCount !== null) {
+    log('devhost: --max-instance-concurrent-reuse-count has no effect: a WASIp2 instance serves one request at a time');
+  }
   const runner = new ComponentRunner({
     component: loaded,
     imports: buildImports({ environment, sqlite: sqlite.interface(), variables }),
     freshInstance: options['fresh-instance'],
+    reuse: options.reuse,
+    log,
   });
   await runner.warmUp();
 
