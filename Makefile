@@ -64,7 +64,7 @@ bench: $(COMPONENT) $(LOCAL_HOST)
 
 # Which Spin hosts can run each component (deploy/hosts.toml): the matrix in the README.
 compat: build
-	$(VENV)/bin/python -m deploy.compatibility app.wasm
+	$(VENV)/bin/python -m deploy.compatibility app.wasm app-p3.wasm
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
