@@ -131,6 +131,9 @@ class SpinServer:
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    # Flags for the local host only, such as Spin's instance reuse options (devhost/README.md);
+    # real spin applies its own reuse rules to the component it serves.
+    local_host_args: Sequence[str] = ()
 
     @property
     def database(self) -> Path:
@@ -155,7 +158,7 @@ class SpinServer:
             return [REAL_SPIN, "up", *flags]
         if WASI == "p3":
             raise RuntimeError("the local host cannot run the WASIp3 component (jco needs Node 24's JSPI)")
-        return ["node", str(ROOT / "devhost" / "spin-up.mjs"), *flags] + (
+        return ["node", str(ROOT / "devhost" / "spin-up.mjs"), *flags, *self.local_host_args] + (
             ["--fresh-instance"] if self.fresh_instance else []
         )
 
