@@ -30,7 +30,7 @@ MANIFEST := $(if $(filter p3,$(WASI)),spin-p3.toml,spin.toml)
 LOCAL_HOST := $(if $(SPIN),,$(NODE_STAMP))
 TEST_SELECTION := $(if $(SPIN),-m 'not devhost')
 
-.PHONY: run test devhost-test fuzz soak bench compat build lint unit constraints clean
+.PHONY: run test devhost-test fuzz soak bench compat build lint unit constraints clean api-key
 
 run: $(COMPONENT) $(LOCAL_HOST)
 ifdef SPIN
@@ -65,6 +65,12 @@ bench: $(COMPONENT) $(LOCAL_HOST)
 # Which Spin hosts can run each component (deploy/hosts.toml): the matrix in the README.
 compat: build
 	$(VENV)/bin/python -m deploy.compatibility app.wasm app-p3.wasm
+
+# A new API key: prints its secret and the entry to add to the Spin variable api_keys.
+ID ?= $(USER)
+ROLE ?= reader
+api-key:
+	@$(PYTHON) deploy/api_key.py $(ID) $(ROLE)
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit

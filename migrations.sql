@@ -1,5 +1,5 @@
 -- The whole schema, safe to run on every start: `spin up --sqlite @migrations.sql`, or once per
--- change where the host has no --sqlite (README, "Schema versions and migrations").
+-- change where the host has no --sqlite (docs/deploying.md, "Schema versions and migrations").
 -- Every statement is idempotent. No sample data: the service starts empty.
 --
 -- Every host must accept every statement: Spin's SQLite, Fermyon Cloud, and a libSQL server (Turso,
@@ -11,7 +11,7 @@
 --
 -- Versions: a change to this file appends idempotent statements that only add (tables, columns,
 -- indexes), then records its version at the end. The code refuses to serve a database older than
--- domain/migrations.py's SCHEMA_VERSION (503); an older code version keeps working on a newer
+-- storage/migrations.py's DATABASE_VERSION (503); an older code version keeps working on a newer
 -- schema, so a rollout applies the migration first and then deploys the code.
 
 -- Write model: normalized, the source of truth for commands.
@@ -110,6 +110,13 @@ CREATE TABLE IF NOT EXISTS events (
     UNIQUE (stream_id, version)
 );
 
+-- Version 2: who caused each event, by API key id (the Spin variable api_keys). A row only where
+-- keys are on; erasing an employee's data leaves it, since a key id is not the employee's data.
+CREATE TABLE IF NOT EXISTS event_actors (
+    seq   INTEGER PRIMARY KEY REFERENCES events (seq) CHECK (typeof(seq) = 'integer'),
+    actor TEXT    NOT NULL CHECK (typeof(actor) = 'text' AND length(actor) BETWEEN 1 AND 64)
+);
+
 -- How far each projector has applied the log to its view table; rebuild_seq is the progress of
 -- a rebuild into the projector's staging table (NULL when none is under way).
 CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -141,4 +148,5 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 );
 
 INSERT OR IGNORE INTO schema_migrations (version, description, applied_at) VALUES
-    (1, 'write model, event log, views and their staging tables', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    (1, 'write model, event log, views and their staging tables', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    (2, 'event_actors: the API key behind each event', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import parse_qs
 
+from api.access import Role
 from api.endpoint import Endpoint
 from api.openapi import ADMIN_ERRORS, json_content, problem, ref
 from commands.rebuild_projections import RebuildProjections, rebuild_projections
@@ -72,12 +73,12 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         get_projections,
         {
             "summary": "Each projector's checkpoint, lag behind the log and row count",
-            "security": [{"adminToken": []}],
             "responses": {
                 "200": json_content("The projections.", ref("schemas", "Projections")),
                 **ADMIN_ERRORS,
             },
         },
+        requires=Role.ADMIN,
     ),
     Route(
         "POST",
@@ -85,7 +86,6 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         post_rebuild,
         {
             "summary": "Replay the next chunk of the log into fresh views; repeat while `more` is true",
-            "security": [{"adminToken": []}],
             "parameters": [
                 {
                     "name": "projector",
@@ -100,5 +100,6 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 **ADMIN_ERRORS,
             },
         },
+        requires=Role.ADMIN,
     ),
 )

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from api.access import Role
 from api.endpoint import Endpoint, metadata
 from api.list_parameters import LIST_PARAMETERS, list_query, next_link
 from api.openapi import BODY, BODY_ERRORS, json_content, problem, ref
@@ -123,6 +124,7 @@ def history_json(entry: HistoryEntry, before: dict[str, Any], after: dict[str, A
         "occurredAt": entry.occurred_at,
         "changes": changes,
         "erased": entry.erased,
+        "actor": entry.actor,
     }
 
 
@@ -143,6 +145,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 "422": problem("A query parameter is invalid; `errors` lists each."),
             },
         },
+        requires=Role.READER,
     ),
     Route(
         "POST",
@@ -157,6 +160,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 **BODY_ERRORS,
             },
         },
+        requires=Role.WRITER,
     ),
     Route(
         "GET",
@@ -171,6 +175,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 "404": problem("No employee with this id."),
             },
         },
+        requires=Role.READER,
     ),
     Route(
         "PUT",
@@ -187,6 +192,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 **BODY_ERRORS,
             },
         },
+        requires=Role.WRITER,
     ),
     Route(
         "DELETE",
@@ -201,6 +207,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 "412": problem("If-Match does not name the current version."),
             },
         },
+        requires=Role.WRITER,
     ),
     Route(
         "GET",
@@ -216,5 +223,6 @@ ROUTES: tuple[Route[Endpoint], ...] = (
                 "404": problem("The log has never seen this id."),
             },
         },
+        requires=Role.READER,
     ),
 )

@@ -25,4 +25,4 @@ def correlation_id(request: Request) -> str:
 
 
 def metadata(request: Request) -> Metadata:
-    return Metadata(correlation_id(request))
+    return Metadata(correlation_id(request), actor=request.principal)

@@ -5,6 +5,7 @@ This module holds what operations share: components, and helpers to refer to the
 from collections.abc import Sequence
 from typing import Any
 
+from api.access import Role
 from api.list_parameters import LIST_PARAMETERS
 from api.representation import EMPLOYEE, EMPLOYEE_INPUT, EMPLOYEE_SUMMARY
 from storage.database import Erasure
@@ -54,6 +55,7 @@ HEADERS: Document = {
         "schema": {"type": "string"},
     },
     "Allow": {"description": "The methods this path accepts.", "schema": {"type": "string"}},
+    "WWW-Authenticate": {"description": "`Bearer`: send a key.", "schema": {"type": "string"}},
     "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "string"}},
     "Idempotent-Replayed": {
         "description": "`true` when the response is the stored response to an earlier request.",
@@ -144,13 +146,20 @@ BODY_ERRORS: Document = {
 }
 EMPLOYEE_REF = ref("schemas", "Employee")
 ADMIN_ERRORS: Document = {
-    "401": problem("Missing or wrong `Authorization: Bearer <admin_token>`."),
-    "404": problem("Admin routes are off: the Spin variable admin_token is not set."),
+    "404": problem("Without api_keys: admin routes are off while the Spin variable admin_token is empty."),
+}
+KEY_ERRORS: Document = {
+    "401": problem(
+        "No API key, or one this service does not know (with api_keys set); without api_keys, on an"
+        " admin route, a missing or wrong admin_token.",
+        "WWW-Authenticate",
+    ),
+    "403": problem("The API key's role is below what this operation needs."),
 }
 
 HISTORY_ENTRY: Document = {
     "type": "object",
-    "required": ["type", "version", "occurredAt", "changes", "erased"],
+    "required": ["type", "version", "occurredAt", "changes", "erased", "actor"],
     "properties": {
         "type": {"type": "string", "enum": ["EmployeeCreated", "EmployeeUpdated", "EmployeeDeleted"]},
         "version": {"type": "integer"},
@@ -164,6 +173,10 @@ HISTORY_ENTRY: Document = {
             },
         },
         "erased": {"type": "boolean", "description": "Personal data removed when the employee was deleted."},
+        "actor": {
+            "type": ["string", "null"],
+            "description": "The id of the API key that caused it, kept on erasure; null without keys.",
+        },
     },
 }
 
@@ -229,11 +242,21 @@ REBUILD_PROGRESS: Document = {
 }
 
 
+def _security(route: Route[Any]) -> Document:
+    """Who may call the operation: an API key of the role it needs (OpenAPI 3.1 lets the scopes of
+    a bearer scheme name roles); on the admin routes, also the admin token while keys are off."""
+    if route.requires is None:
+        return {}
+    api_key = {"apiKey": [Role(route.requires).name.lower()]}
+    return {"security": [api_key, {"adminToken": []}] if route.requires == Role.ADMIN else [api_key]}
+
+
 def openapi_document(routes: Sequence[Route[Any]]) -> Document:
     paths: Document = {}
     for route in routes:
-        operation = dict(route.operation)
-        operation["responses"] = {**operation["responses"], **COMMON}
+        operation = {**route.operation, **_security(route)}
+        responses = {**operation["responses"], **(KEY_ERRORS if route.requires is not None else {})}
+        operation["responses"] = {**responses, **COMMON}
         paths.setdefault(route.pattern, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
@@ -255,11 +278,19 @@ def openapi_document(routes: Sequence[Route[Any]]) -> Document:
                 "Health": HEALTH,
             },
             "securitySchemes": {
+                "apiKey": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": (
+                        "An API key's secret. Required, with the role each operation names, when the"
+                        " Spin variable api_keys is set; roles: reader < writer < admin."
+                    ),
+                },
                 "adminToken": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "The Spin application variable admin_token.",
-                }
+                    "description": "The Spin variable admin_token: the admin routes' token without api_keys.",
+                },
             },
             "parameters": PARAMETERS,
             "headers": HEADERS,

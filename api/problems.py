@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
+from api.access import Forbidden
 from api.endpoint import correlation_id
 from domain.errors import NotFound, VersionConflict
 from storage.database import (
@@ -51,8 +52,9 @@ PROBLEMS: Mapping[type[Exception], Problem] = {
     MalformedBody: Problem(400, "Malformed request body", "/problems/malformed-body"),
     InvalidIdempotencyKey: Problem(400, "Malformed request header", "/problems/malformed-header"),
     Unauthorized: Problem(401, "Unauthorized", headers={"www-authenticate": "Bearer"}),
+    Forbidden: Problem(403, "Forbidden", "/problems/forbidden"),
     NotFound: Problem(404, "Not Found"),
-    NoRoute: Problem(404, "Not Found"),  # AdminDisabled too: hidden admin routes look absent
+    NoRoute: Problem(404, "Not Found"),  # admin.AdminDisabled too: hidden admin routes look absent
     MethodNotAllowed: Problem(405, "Method Not Allowed"),
     VersionConflict: Problem(412, "Precondition Failed", "/problems/version-conflict"),
     BodyTooLarge: Problem(413, "Content Too Large"),

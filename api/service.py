@@ -4,26 +4,47 @@ of Spin, so the unit tests call it directly on CPython; `serve` is what both Spi
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from api import admin
+from api.access import ApiKey, Role, api_keys, authenticate, require
+from api.endpoint import Endpoint
 from api.problems import problem_for
 from api.routes import ROUTER
 from storage.database import Database
 from web.http import Request, Response
+from web.routing import MethodNotAllowed, NoRoute, Route
+
+Variable = Callable[[str], str | None]  # a Spin variable of the component, None when undefined
 
 
-def handle(request: Request, db: Database, admin_token: Callable[[], str | None] = lambda: None) -> Response:
-    """Answer one request. `admin_token` is asked for only when an admin route is requested. Each
-    endpoint checks the schema version itself: a read in its one statement, a write inside its
-    transaction."""
+def handle(request: Request, db: Database, variable: Variable = lambda name: None) -> Response:
+    """Answer one request. Each endpoint checks the schema version itself: a read in its one
+    statement, a write inside its transaction."""
     try:
-        if request.path.startswith(admin.PREFIX):
-            admin.authorize(request, admin_token())
-        endpoint, params = ROUTER.resolve(request.method, request.path)
-        return endpoint(request, db, params)
+        keys = api_keys(variable("api_keys"))
+        if not keys and request.path.startswith(admin.PREFIX):
+            admin.authorize(request, variable("admin_token") or None)
+        route, params = resolve(request, keys)
+        if keys and route.requires is not None:
+            key = authenticate(request.headers.get("authorization"), keys)
+            require(key, Role(route.requires))
+            request = replace(request, principal=key.id)
+        return route.handler(request, db, params)
     except Exception as error:
         return problem_for(error, request)
+
+
+def resolve(request: Request, keys: tuple[ApiKey, ...]) -> tuple[Route[Endpoint], dict[str, str]]:
+    """The request's route. With keys on, a caller without a valid key learns nothing of which
+    other paths and methods exist: it gets 401 where it would have got 404 or 405."""
+    try:
+        return ROUTER.resolve(request.method, request.path)
+    except (NoRoute, MethodNotAllowed):
+        if keys:
+            authenticate(request.headers.get("authorization"), keys)
+        raise
 
 
 class MeteredDatabase(Database, Protocol):
@@ -36,11 +57,11 @@ class MeteredDatabase(Database, Protocol):
 
 
 def serve(request: Request, db: MeteredDatabase, variable: Callable[[str], str | None]) -> Response:
-    """Answer one request as a Spin entry point does: the admin token from the Spin variables, the
-    database closed afterwards, and a Server-Timing header saying where the time went."""
+    """Answer one request as a Spin entry point does: the database closed afterwards, and a
+    Server-Timing header saying where the time went."""
     started = time.perf_counter()
     try:
-        response = handle(request, db, lambda: variable("admin_token") or None)
+        response = handle(request, db, variable)
     finally:
         db.close()
     timing = server_timing(db, time.perf_counter() - started)

@@ -15,6 +15,7 @@ class HistoryEntry:
     occurred_at: str
     fields: EmployeeFields | None  # the state after a create or update; None for a deletion
     erased: bool  # personal data removed when the employee was deleted
+    actor: str | None  # the API key id that caused it; None when keys were off
 
 
 def history(db: Database, employee_id: str) -> list[HistoryEntry] | None:
@@ -31,6 +32,7 @@ def history(db: Database, employee_id: str) -> list[HistoryEntry] | None:
             if isinstance(entry.event, EmployeeCreated | EmployeeUpdated)
             else None,
             erased=entry.event is None,
+            actor=entry.actor,
         )
         for entry in logged
     ]

@@ -15,9 +15,11 @@ from storage.transaction import Transaction
 
 @dataclass(frozen=True)
 class Metadata:
-    """What caused a command: the correlation id ties its events to the request and the logs."""
+    """What caused a command: the correlation id ties its events to the request and the logs; the
+    actor is the id of the API key that sent it (None while the service runs without keys)."""
 
     correlation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    actor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class LoggedEvent:
     type: str
     occurred_at: str
     correlation_id: str
+    actor: str | None
     event: Event | None  # None once erased: the entry still says what happened and when
 
 
@@ -51,6 +54,8 @@ def append(tx: Transaction, event: Event, metadata: Metadata) -> int:
         ),
     )
     seq: int = rows[0][0]
+    if metadata.actor is not None:
+        tx.execute("INSERT INTO event_actors (seq, actor) VALUES (?, ?)", (seq, metadata.actor))
     return seq
 
 
@@ -62,18 +67,21 @@ def erase(tx: Transaction, employee_id: str) -> None:
     )
 
 
-_COLUMNS = "seq, stream_id, version, type, schema_version, payload, occurred_at, correlation_id"
+_COLUMNS = "events.seq, stream_id, version, type, schema_version, payload, occurred_at, correlation_id, actor"
+_FROM = "FROM events LEFT JOIN event_actors USING (seq)"
 
 
 def read(tx: Transaction, after_seq: int, limit: int) -> list[LoggedEvent]:
     """Up to `limit` events after `after_seq`, in log order."""
-    rows = tx.execute(f"SELECT {_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit))
+    rows = tx.execute(
+        f"SELECT {_COLUMNS} {_FROM} WHERE events.seq > ? ORDER BY events.seq LIMIT ?", (after_seq, limit)
+    )
     return [_logged(row) for row in rows]
 
 
 def stream(db: Database, employee_id: str) -> list[LoggedEvent]:
     """One employee's events, oldest first (a read: one statement with the schema check)."""
-    select = f"SELECT {_COLUMNS} FROM events WHERE stream_id = ?"
+    select = f"SELECT {_COLUMNS} {_FROM} WHERE stream_id = ?"
     rows = read_current(db, select, (employee_id,), order_by=("version",))
     return [_logged(row) for row in rows]
 
@@ -86,16 +94,9 @@ def head(tx: Transaction) -> int:
 
 
 def _logged(row: Row) -> LoggedEvent:
-    seq, stream, version, type_, payload_version, payload, occurred_at, correlation_id = row
-    return LoggedEvent(
-        seq,
-        stream,
-        version,
-        type_,
-        occurred_at,
-        correlation_id,
-        _event(stream, version, type_, payload_version, payload),
-    )
+    seq, stream, version, type_, payload_version, payload, occurred_at, correlation_id, actor = row
+    event = _event(stream, version, type_, payload_version, payload)
+    return LoggedEvent(seq, stream, version, type_, occurred_at, correlation_id, actor, event)
 
 
 def _event(stream: str, version: int, type_: str, payload_version: int, payload: str) -> Event | None:

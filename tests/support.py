@@ -4,6 +4,7 @@ workloads and rebuilds, and the rows of every table.
 Test modules import helpers from here (end-to-end ones also from tests/e2e/helpers.py), never from
 a conftest.py or another test module; conftest.py files hold fixtures only."""
 
+import hashlib
 import json
 import random
 import sqlite3
@@ -35,11 +36,13 @@ def send(
     body: Any = None,
     headers: dict[str, str] | None = None,
     admin_token: str | None = None,
+    api_keys: str | None = None,
 ) -> Response:
-    """Send one request through the service, as the component does, to `db`; a body that is not
-    bytes is sent as JSON."""
+    """Send one request through the service, as the component does, to `db`, with these Spin
+    variables; a body that is not bytes is sent as JSON."""
     raw = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
-    return handle(Request.of(method, uri, headers or {}, raw), db, lambda: admin_token)
+    variables = {"admin_token": admin_token, "api_keys": api_keys}
+    return handle(Request.of(method, uri, headers or {}, raw), db, variables.get)
 
 
 def body_of(response: Response) -> Any:
@@ -157,3 +160,33 @@ def _rows(source: Source, sql: str) -> list[Row]:
     if isinstance(source, sqlite3.Connection):
         return source.execute(sql).fetchall()
     return source.execute(sql)
+
+
+# API keys: one of each role, and what each route answers each kind of caller with keys on
+
+SECRETS = {"reader": "reader-secret", "writer": "writer-secret", "admin": "admin-secret"}
+API_KEYS = ";".join(
+    f"{role}-key:{role}:{hashlib.sha256(secret.encode()).hexdigest()}" for role, secret in SECRETS.items()
+)
+CALLERS = ("no key", "unknown key", "reader", "writer", "admin")
+
+# What each route answers each caller with keys on: the table the README and docs/security.md show.
+EXPECTED: dict[tuple[str, str], tuple[int, ...]] = {
+    ("GET", "/employees"): (401, 401, 200, 200, 200),
+    ("POST", "/employees"): (401, 401, 403, 201, 201),
+    ("GET", "/employees/{id}"): (401, 401, 200, 200, 200),
+    ("PUT", "/employees/{id}"): (401, 401, 403, 200, 200),
+    ("DELETE", "/employees/{id}"): (401, 401, 403, 204, 204),
+    ("GET", "/employees/{id}/history"): (401, 401, 200, 200, 200),
+    ("GET", "/admin/projections"): (401, 401, 403, 403, 200),
+    ("POST", "/admin/projections/rebuild"): (401, 401, 403, 403, 200),
+    ("GET", "/openapi.json"): (200, 200, 200, 200, 200),
+    ("GET", "/healthz"): (200, 200, 200, 200, 200),
+}
+
+
+def authorization(caller: str) -> dict[str, str]:
+    if caller == "no key":
+        return {}
+    secret = "not-a-key-of-this-service" if caller == "unknown key" else SECRETS[caller]
+    return {"authorization": f"Bearer {secret}"}

@@ -16,6 +16,7 @@ class Request:
     uri: str
     headers: Mapping[str, str]  # names in lower case
     body: bytes | None = None
+    principal: str | None = None  # who sent it, once authenticated
 
     @property
     def path(self) -> str:

@@ -33,6 +33,7 @@ class Route(Generic[Handler]):
     pattern: str  # "/employees/{id}": each {name} matches one non-empty path segment
     handler: Handler
     operation: Mapping[str, Any] = field(default_factory=dict, compare=False)  # OpenAPI 3.1
+    requires: int | None = None  # the access level a caller needs (the service's roles); None: open
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -48,9 +49,9 @@ class Router(Generic[Handler]):
     def __init__(self, routes: Sequence[Route[Handler]]) -> None:
         self.routes = routes
 
-    def resolve(self, method: str, path: str) -> tuple[Handler, dict[str, str]]:
-        """The handler for this request and the path parameters it gets. HEAD runs the GET
-        handler: the server sends its headers and drops the body (RFC 9110, 9.3.2)."""
+    def resolve(self, method: str, path: str) -> tuple[Route[Handler], dict[str, str]]:
+        """The route for this request and the path parameters it gets. HEAD runs the GET route:
+        the server sends its headers and drops the body (RFC 9110, 9.3.2)."""
         wanted = "GET" if method == "HEAD" else method
         allowed: list[str] = []
         for route in self.routes:
@@ -58,7 +59,7 @@ class Router(Generic[Handler]):
             if params is None:
                 continue
             if route.method == wanted:
-                return route.handler, params
+                return route, params
             allowed += ["GET", "HEAD"] if route.method == "GET" else [route.method]
         if allowed:
             raise MethodNotAllowed(method, allowed)

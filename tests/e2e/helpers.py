@@ -8,8 +8,6 @@ from typing import Any
 
 import httpx
 
-# Re-exported for bench/soak.py, which imports it from here; tests import it from tests.support.
-
 
 def new_employee(**changes: Any) -> dict[str, Any]:
     """A valid POST body with a random surname, so tests sharing a database never collide."""
