@@ -2,6 +2,7 @@
 positive and negative data, stateful sequences (create, read, update, delete), and every check
 (no 5xx, documented statuses, content types, headers and response schemas)."""
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -13,7 +14,10 @@ import pytest
 from tests.spin_server import SpinServer, serving
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-TOKEN = "fuzz-admin-token"
+# Fuzzed as a deployment runs, with API keys on: schemathesis sends an admin key, and checks that
+# the same requests without it are refused.
+SECRET = "fuzz-admin-secret"
+API_KEYS = f"fuzz:admin:{hashlib.sha256(SECRET.encode()).hexdigest()}"
 # `make test` runs a fixed, seeded budget; `make fuzz` raises it through the environment.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261126"))
@@ -21,7 +25,7 @@ SEED = int(os.environ.get("FUZZ_SEED", "20261126"))
 
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SpinServer]:
-    with serving(tmp_path_factory.mktemp("fuzz"), env={"SPIN_VARIABLE_ADMIN_TOKEN": TOKEN}) as running:
+    with serving(tmp_path_factory.mktemp("fuzz"), env={"SPIN_VARIABLE_API_KEYS": API_KEYS}) as running:
         yield running
 
 
@@ -44,7 +48,7 @@ def test_schemathesis_finds_no_failure_in_any_phase(fuzz_server: SpinServer, tmp
         "--seed",
         str(SEED),
         "--header",
-        f"Authorization: Bearer {TOKEN}",
+        f"Authorization: Bearer {SECRET}",
         "--report",
         "junit",
         "--report-dir",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import httpx
 
+from storage.migrations import DATABASE_VERSION
 from tests.e2e.helpers import new_employee
 from tests.spin_server import SpinServer, serving
 
@@ -41,8 +42,8 @@ def test_healthz_answers_probes_with_the_schema_version(tmp_path: Path) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "pass",
-        "schemaVersion": 1,
-        "requiredSchemaVersion": 1,
+        "schemaVersion": DATABASE_VERSION,
+        "requiredSchemaVersion": DATABASE_VERSION,
         "erasure": "overwrite",
     }
     assert (head.status_code, head.content) == (200, b"")
@@ -66,7 +67,7 @@ def test_a_database_from_before_schema_versions_is_refused_until_migrations_run_
     assert (refused.status_code, refused.json()["type"]) == (503, "/problems/schema-outdated")
     assert (probe.status_code, probe.json()["schemaVersion"]) == (503, 0)
     assert upgraded.json() == created
-    assert healthy.json()["schemaVersion"] == 1
+    assert healthy.json()["schemaVersion"] == DATABASE_VERSION
 
 
 def test_every_request_works_on_a_fresh_instance_as_spin_runs_them(tmp_path: Path) -> None:
