@@ -6,18 +6,11 @@ from spin_sdk.http import Request as SpinRequest
 from spin_sdk.http import Response as SpinResponse
 from spin_sdk.wit.types import Err
 
-from api.service import serve
+from api.service import optional_variables, serve
 from storage.spin_sqlite import SpinDatabase
 from web.http import Request
 
-
-def variable(name: str) -> str | None:
-    """A Spin variable of this component; None when it is not defined."""
-    try:
-        value: str = variables.get(name)
-    except Err:
-        return None
-    return value
+variable = optional_variables(variables.get, Err)
 
 
 class IncomingHandler(http.IncomingHandler):

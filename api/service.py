@@ -19,6 +19,19 @@ from web.routing import MethodNotAllowed, NoRoute, Route
 Variable = Callable[[str], str | None]  # a Spin variable of the component, None when undefined
 
 
+def optional_variables(get: Callable[[str], str], undefined: type[Exception]) -> Variable:
+    """An SDK's variables getter, answering None where it raises `undefined` for a variable the
+    component does not define."""
+
+    def variable(name: str) -> str | None:
+        try:
+            return get(name)
+        except undefined:
+            return None
+
+    return variable
+
+
 def handle(request: Request, db: Database, variable: Variable = lambda name: None) -> Response:
     """Answer one request. Each endpoint checks the schema version itself: a read in its one
     statement, a write inside its transaction."""
