@@ -262,7 +262,7 @@ def openapi_document(routes: Sequence[Route[Any]]) -> Document:
         "openapi": "3.1.0",
         "info": {
             "title": "Employees (CQRS on Spin)",
-            "version": "0.2.0",
+            "version": "0.3.0",
             "description": "Commands write normalized tables and events; queries read view tables.",
         },
         "paths": paths,
