@@ -1,5 +1,6 @@
-"""/admin/...: the projections' status and their rebuild, for operators. Hidden (404) while the
-Spin variable admin_token is empty; otherwise each request must carry it as a bearer token."""
+"""/admin/...: the projections' status and their rebuild, for operators. With API keys on they
+need an admin key (api/access.py). Without keys they are hidden (404) while the Spin variable
+admin_token is empty, and otherwise each request must carry that token as a bearer token."""
 
 from collections.abc import Mapping
 from dataclasses import asdict

@@ -69,7 +69,7 @@ class MeteredDatabase(Database, Protocol):
     def close(self) -> None: ...
 
 
-def serve(request: Request, db: MeteredDatabase, variable: Callable[[str], str | None]) -> Response:
+def serve(request: Request, db: MeteredDatabase, variable: Variable) -> Response:
     """Answer one request as a Spin entry point does: the database closed afterwards, and a
     Server-Timing header saying where the time went."""
     started = time.perf_counter()
