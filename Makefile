@@ -70,7 +70,7 @@ compat: build
 ID ?= $(USER)
 ROLE ?= reader
 api-key:
-	@$(PYTHON) deploy/api_key.py $(ID) $(ROLE)
+	@$(PYTHON) -m deploy.api_key "$(ID)" "$(ROLE)"
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit

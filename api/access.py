@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from storage.database import Misconfigured
-from web.bearer import Unauthorized
+from web.bearer import Unauthorized, bearer_token
 
 MAX_AUTHORIZATION = 512  # a bearer secret of this service is 43 characters; refuse megabytes unread
-_ENTRY = re.compile(r"^([A-Za-z0-9_-]{1,64}):(reader|writer|admin):([0-9a-f]{64})$")
+KEY_ID = r"[A-Za-z0-9_-]{1,64}"  # a key's public id, as deploy/api_key.py makes them too
 
 
 class Role(IntEnum):
@@ -27,6 +27,10 @@ class Role(IntEnum):
     READER = 1  # GET
     WRITER = 2  # and POST, PUT, DELETE on employees
     ADMIN = 3  # and the admin routes
+
+
+ROLES = tuple(role.name.lower() for role in Role)
+_ENTRY = re.compile(rf"^({KEY_ID}):({'|'.join(ROLES)}):([0-9a-f]{{64}})$")
 
 
 class Forbidden(Exception):
@@ -83,5 +87,5 @@ def _bearer_secret(authorization: str | None) -> str:
     """The secret of a well-formed `Bearer <secret>` header, else "" (which matches no key)."""
     if authorization is None or len(authorization) > MAX_AUTHORIZATION:
         return ""
-    scheme, _, secret = authorization.partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" and secret.isascii() else ""
+    secret = bearer_token(authorization)
+    return secret if secret is not None and secret.isascii() else ""

@@ -1,7 +1,9 @@
 """Makes a new API key: a random secret for the client, and the `api_keys` entry for the service,
 which holds only the secret's SHA-256 (api/access.py).
 
-    python3 deploy/api_key.py ci-deploy writer      (or: make api-key ID=ci-deploy ROLE=writer)
+    python3 -m deploy.api_key ci-deploy writer      (or: make api-key ID=ci-deploy ROLE=writer)
+
+What an id and a role may be is api/access.py's, the parser of the entries this prints.
 """
 
 import hashlib
@@ -9,13 +11,12 @@ import re
 import secrets
 import sys
 
-ROLES = ("reader", "writer", "admin")
-KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+from api.access import KEY_ID, ROLES
 
 
 def new_key(key_id: str, role: str) -> tuple[str, str]:
     """(the secret, the api_keys entry for it)."""
-    if not KEY_ID.match(key_id):
+    if not re.fullmatch(KEY_ID, key_id):
         raise ValueError("the id must be 1 to 64 letters, digits, - or _")
     if role not in ROLES:
         raise ValueError(f"the role must be one of {', '.join(ROLES)}")

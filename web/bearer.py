@@ -8,8 +8,14 @@ class Unauthorized(Exception):
     """The Authorization header does not carry the expected bearer token (HTTP 401)."""
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of a `Bearer <token>` header (the scheme in any case), else None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def require_bearer(authorization: str | None, secret: str, name: str = "the token") -> None:
     """Pass if the header is `Bearer <secret>`; Unauthorized, naming what to send, if not."""
-    scheme, _, presented = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(presented.strip().encode(), secret.encode()):
+    presented = bearer_token(authorization)
+    if presented is None or not hmac.compare_digest(presented.encode(), secret.encode()):
         raise Unauthorized(f"send {name} as `Authorization: Bearer <token>`")

@@ -198,7 +198,7 @@ def test_the_openapi_document_states_each_operations_security_from_the_route_tab
 
 def test_make_api_key_prints_a_secret_and_an_entry_that_authenticates(db: NativeDatabase) -> None:
     printed = subprocess.run(
-        [sys.executable, "deploy/api_key.py", "ci-deploy", "writer"],
+        [sys.executable, "-m", "deploy.api_key", "ci-deploy", "writer"],
         cwd=ROOT,
         capture_output=True,
         text=True,
