@@ -1,6 +1,7 @@
 """Small helpers shared by the end-to-end tests: random payloads, reading the database file and
 rebuilding over HTTP. Snapshots of every table are tests.support.snapshot, given the file's path."""
 
+import re
 import sqlite3
 import uuid
 from pathlib import Path
@@ -33,3 +34,13 @@ def rebuild_over_http(url: str, admin_token: str) -> int:
     while httpx.post(f"{url}/admin/projections/rebuild", headers=headers, timeout=120).json()["more"]:
         calls += 1
     return calls
+
+
+_STATEMENTS = re.compile(r'db;dur=[\d.]+;desc="(\d+) statements?"')
+
+
+def statements(response: httpx.Response) -> int:
+    """How many SQL statements the component says (Server-Timing) the request sent."""
+    found = _STATEMENTS.search(response.headers["server-timing"])
+    assert found, response.headers["server-timing"]
+    return int(found.group(1))

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query
+from tests.e2e.helpers import new_employee, query, statements
 from tests.spin_server import REAL_SPIN, SpinServer, serving
 from tests.support import snapshot
 
@@ -32,7 +32,6 @@ TOKEN = "reuse-admin-token"
 # Spin 4's defaults for a WASIp3 component, for the local host's shared instance.
 SPIN_WASIP3_REUSE = ("--max-instance-reuse-count", "128", "--idle-instance-timeout", "1s")
 RETIRED = re.compile(r"devhost: instance \d+ retired after (\d+) requests?: (.*)")
-_STATEMENTS = re.compile(r'db;dur=[\d.]+;desc="(\d+) statements?"')
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 T = TypeVar("T")
@@ -69,12 +68,6 @@ def on_one_instance(server: SpinServer, scenario: Callable[[], T]) -> T:
         if REAL_SPIN or len(retirements(server)) == before:
             return result
     raise AssertionError(f"two instances retired during one short scenario: {retirements(server)}")
-
-
-def statements(response: httpx.Response) -> int:
-    found = _STATEMENTS.search(response.headers["server-timing"])
-    assert found, response.headers["server-timing"]
-    return int(found.group(1))
 
 
 class FailingInserts:

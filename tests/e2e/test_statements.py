@@ -3,23 +3,15 @@
 Under Spin every statement is a call into the host on a connection opened for that request, so the
 count is the main cost the code controls: every read is one statement, schema check included."""
 
-import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee
+from tests.e2e.helpers import new_employee, statements
 from tests.spin_server import SpinServer, serving
 
 TOKEN = "statements-admin-token"
-_STATEMENTS = re.compile(r'db;dur=[\d.]+;desc="(\d+) statements?"')
-
-
-def statements(response: httpx.Response) -> int:
-    found = _STATEMENTS.search(response.headers["server-timing"])
-    assert found, response.headers["server-timing"]
-    return int(found.group(1))
 
 
 @pytest.fixture(scope="module")
