@@ -31,6 +31,8 @@ def app_p3_wasm() -> Path:
 def test_app_wasm_imports_only_wasi_spin_sqlite_and_spin_variables(app_wasm: Path) -> None:
     surface = surface_of(app_wasm)
 
+    # app.py speaks wasi:http itself, without spin_sdk.http, whose outgoing bindings this needed.
+    assert {name for name in surface.imports if name.startswith("wasi:http/")} == {"wasi:http/types@0.2.0"}
     assert {name for name in surface.imports if not name.startswith("wasi:")} == {
         "fermyon:spin/sqlite@2.0.0",
         "fermyon:spin/variables@2.0.0",
@@ -39,7 +41,7 @@ def test_app_wasm_imports_only_wasi_spin_sqlite_and_spin_variables(app_wasm: Pat
     assert surface.wasi == WASIP2
 
 
-def test_app_p3_wasm_imports_wasi_0_2_spin_sqlite_spin_variables_and_three_wasi_0_3_interfaces(
+def test_app_p3_wasm_imports_wasi_0_2_spin_sqlite_spin_variables_and_four_wasi_0_3_interfaces(
     app_p3_wasm: Path,
 ) -> None:
     surface = surface_of(app_p3_wasm)
@@ -49,6 +51,7 @@ def test_app_p3_wasm_imports_wasi_0_2_spin_sqlite_spin_variables_and_three_wasi_
         "fermyon:spin/variables@2.0.0",
     }
     assert {name for name in surface.imports if name.startswith("wasi:") and "@0.2." not in name} == {
+        "wasi:clocks/monotonic-clock@0.3.0",
         "wasi:clocks/types@0.3.0",
         "wasi:http/types@0.3.0",
         "wasi:http/client@0.3.0",

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from spin_sdk.http import Request as SpinRequest
 
 import app
 from api.service import serve
@@ -328,7 +327,7 @@ def test_the_entry_point_reads_the_erasure_setting_for_each_request(monkeypatch:
     erasures = []
     for _ in range(2):
         current["erasure"] = next(settings)
-        app.IncomingHandler().handle_request(SpinRequest("GET", "/healthz", {}, None))
+        app.answer(Request("GET", "/healthz", {}))
         erasures.append(databases[-1].erasure)
 
     assert databases[0] is not databases[1]
