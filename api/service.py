@@ -17,6 +17,7 @@ from web.http import Request, Response
 from web.routing import MethodNotAllowed, NoRoute, Route
 
 Variable = Callable[[str], str | None]  # a Spin variable of the component, None when undefined
+VARIABLES = ("admin_token", "api_keys", "erasure")  # every one the service reads (spin.toml)
 
 
 def optional_variables(get: Callable[[str], str], undefined: type[Exception]) -> Variable:

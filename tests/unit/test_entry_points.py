@@ -1,5 +1,7 @@
 """Both Spin entry points, app.py (WASIp2, spin-sdk 3) and app_p3.py (WASIp3, spin-sdk 5, async),
-against the same cases on CPython.
+against the same cases on CPython: from the request as the service sees it to its response, through
+each entry point's database and variables. How app.py reads and writes wasi:http itself is
+tests/unit/test_wasip2_wire.py.
 
 The host is a mock, named as one, at the one boundary no test here can reach: Spin's SQLite and
 variables interfaces. `FakeSpinHost` serves `fermyon:spin/sqlite@2.0.0` over CPython's sqlite3 on a
@@ -31,8 +33,9 @@ from spin_sdk.wit.types import Err as P2Err
 
 from tests.native_db import NativeDatabase
 from tests.support import snapshot, valid_employee
+from web.http import Request, Response
 
-Send = Callable[[str, str, dict[str, str], bytes | None], SpinResponse]
+Send = Callable[[str, str, dict[str, str], bytes | None], Response]
 
 
 class FakeSpinHost:
@@ -43,8 +46,10 @@ class FakeSpinHost:
         self.variables: dict[str, str] = {"erasure": "overwrite", "admin_token": ""}
         self.open_connections = 0
         self.statements: list[str] = []
+        self.variable_reads: list[str] = []
 
     def get_variable(self, name: str) -> str:
+        self.variable_reads.append(name)
         if name not in self.variables:
             raise self.err(p2_variables.Error_Undefined(f"no variable {name}"))
         return self.variables[name]
@@ -99,6 +104,8 @@ def to_value(value: object) -> p2_sqlite.Value:
 class EntryPoint:
     host: FakeSpinHost
     send: Send
+    # What Spin does when it replaces the instance: a WASIp3 instance reads its variables once.
+    new_instance: Callable[[], None] = lambda: None
 
 
 def database(tmp_path: Path) -> Path:
@@ -114,8 +121,8 @@ def wasip2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EntryPoint:
     monkeypatch.setattr(p2_sqlite, "Connection", host.connection_class())
     monkeypatch.setattr(p2_variables, "get", host.get_variable)
 
-    def send(method: str, uri: str, headers: dict[str, str], body: bytes | None) -> SpinResponse:
-        return app.IncomingHandler().handle_request(SpinRequest(method, uri, headers, body))
+    def send(method: str, uri: str, headers: dict[str, str], body: bytes | None) -> Response:
+        return app.answer(Request.of(method, uri, headers, body))
 
     return EntryPoint(host, send)
 
@@ -138,6 +145,13 @@ def wasip3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EntryPoint:
     sqlite_v2.Connection = host.connection_class()  # type: ignore[attr-defined]
     variables_v2 = types.ModuleType("spin_sdk.wit.imports.fermyon_spin_variables_2_0_0")
     variables_v2.get = host.get_variable  # type: ignore[attr-defined]
+    clock = types.ModuleType("spin_sdk.wit.imports.wasi_clocks_monotonic_clock_0_3_0")
+    waits: list[int] = []
+
+    async def wait_for(how_long: int) -> None:
+        waits.append(how_long)
+
+    clock.wait_for = wait_for  # type: ignore[attr-defined]
 
     class Handler:  # spin-sdk 5's spin_sdk.http.Handler, minus the wasi:http plumbing
         async def handle_request(self, request: SpinRequest) -> SpinResponse:
@@ -146,6 +160,7 @@ def wasip3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EntryPoint:
     monkeypatch.setitem(sys.modules, "componentize_py_types", cpt)
     monkeypatch.setitem(sys.modules, sqlite_v2.__name__, sqlite_v2)
     monkeypatch.setitem(sys.modules, variables_v2.__name__, variables_v2)
+    monkeypatch.setitem(sys.modules, clock.__name__, clock)
     monkeypatch.setattr(spin_sdk.http, "Handler", Handler, raising=False)
     # Imported afresh, so the adapter picks spin-sdk 5's names as it does inside app-p3.wasm.
     monkeypatch.delitem(sys.modules, "storage.spin_sqlite", raising=False)
@@ -155,12 +170,13 @@ def wasip3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> EntryPoint:
     assert sys.modules["storage.spin_sqlite"].bindings is sqlite_v2
     handler = app_p3.HttpHandler()  # one instance for every request, as Spin 4 may reuse it
 
-    def send(method: str, uri: str, headers: dict[str, str], body: bytes | None) -> SpinResponse:
-        response: SpinResponse = asyncio.run(handler.handle_request(SpinRequest(method, uri, headers, body)))
-        return response
+    def send(method: str, uri: str, headers: dict[str, str], body: bytes | None) -> Response:
+        answer = asyncio.run(handler.handle_request(SpinRequest(method, uri, headers, body)))
+        return Response(answer.status, dict(answer.headers), answer.body or b"")
 
-    entry = EntryPoint(host, send)
+    entry = EntryPoint(host, send, app_p3.settings.clear)
     entry.handler = handler  # type: ignore[attr-defined]
+    entry.waits = waits  # type: ignore[attr-defined]
     return entry
 
 
@@ -170,14 +186,14 @@ def entry(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
     return make(tmp_path, monkeypatch)
 
 
-def post(entry: EntryPoint, **changes: Any) -> SpinResponse:
+def post(entry: EntryPoint, **changes: Any) -> Response:
     import json
 
     body = json.dumps(valid_employee(**changes)).encode()
     return entry.send("POST", "/employees", {"Content-Type": "application/json"}, body)
 
 
-def statements(response: SpinResponse) -> str:
+def statements(response: Response | SpinResponse) -> str:
     return response.headers["server-timing"].split('desc="')[1].split('"')[0]
 
 
@@ -201,12 +217,14 @@ def test_every_connection_is_closed_after_its_request(entry: EntryPoint) -> None
 def test_the_admin_routes_follow_the_admin_token_variable(entry: EntryPoint) -> None:
     assert entry.send("GET", "/admin/projections", {}, None).status == 404
     entry.host.variables["admin_token"] = "s3cret"
+    entry.new_instance()
     assert entry.send("GET", "/admin/projections", {}, None).status == 401
     assert entry.send("GET", "/admin/projections", {"Authorization": "Bearer s3cret"}, None).status == 200
 
 
 def test_erasure_delete_sends_no_secure_delete_pragma(entry: EntryPoint) -> None:
     entry.host.variables["erasure"] = "delete"
+    entry.new_instance()
     assert statements(post(entry)) == "10 statements"
     assert not any("secure_delete" in statement for statement in entry.host.statements)
 
@@ -214,6 +232,7 @@ def test_erasure_delete_sends_no_secure_delete_pragma(entry: EntryPoint) -> None
 def test_an_undefined_erasure_variable_stops_writes_not_reads(entry: EntryPoint) -> None:
     created = post(entry)
     del entry.host.variables["erasure"]
+    entry.new_instance()
     before = snapshot(entry.host.path)
     refused = post(entry, firstName="Grace")
     assert refused.status == 503
@@ -250,3 +269,36 @@ def test_the_wasip3_handler_serves_concurrent_requests_on_one_instance(
     assert [response.status for response in responses] == [200] * 16
     assert {statements(response) for response in responses} == {"1 statement"}
     assert entry.host.open_connections == 0
+
+
+def test_a_wasip3_instance_reads_its_variables_on_its_first_request_then_waits_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = wasip3(tmp_path, monkeypatch)
+    for _ in range(3):
+        assert post(entry).status == 201
+
+    assert sorted(entry.host.variable_reads) == ["admin_token", "api_keys", "erasure"]
+    assert entry.waits == [1]  # type: ignore[attr-defined]
+
+
+def test_a_wasip3_instance_keeps_its_variables_until_spin_replaces_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = wasip3(tmp_path, monkeypatch)
+    assert entry.send("GET", "/admin/projections", {}, None).status == 404
+    entry.host.variables["admin_token"] = "s3cret"
+    assert entry.send("GET", "/admin/projections", {}, None).status == 404
+    entry.new_instance()
+    assert entry.send("GET", "/admin/projections", {}, None).status == 401
+
+
+def test_a_wasip2_request_reads_the_variables_it_needs_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = wasip2(tmp_path, monkeypatch)
+    location = post(entry).headers["location"]
+    entry.send("GET", location, {}, None)
+    entry.send("GET", location, {}, None)
+
+    assert entry.host.variable_reads == ["api_keys", "erasure", "api_keys", "api_keys"]
