@@ -130,6 +130,7 @@ class SpinServer:
     extra_args: Sequence[str] = ()
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    manifest: Path = MANIFEST  # another application: the benchmark's floor components
     process: subprocess.Popen[bytes] | None = None
     # Flags for the local host only, such as Spin's instance reuse options (devhost/README.md);
     # real spin applies its own reuse rules to the component it serves.
@@ -150,7 +151,7 @@ class SpinServer:
     def command(self) -> list[str]:
         runtime_config = self.workdir / "runtime-config.toml"
         runtime_config.write_text(f'[sqlite_database.default]\ntype = "spin"\npath = "{self.database}"\n')
-        flags = ["--from", str(MANIFEST), "--listen", f"127.0.0.1:{self.port}"]
+        flags = ["--from", str(self.manifest), "--listen", f"127.0.0.1:{self.port}"]
         flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
         if self.migrate:
             flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
