@@ -57,10 +57,16 @@ fuzz: $(COMPONENT) $(LOCAL_HOST)
 soak: $(COMPONENT) $(LOCAL_HOST)
 	$(VENV)/bin/python -m bench.soak
 
-# Requests/s and latency percentiles at 1,000, 10,000 and 100,000 employees, beside CPython;
-# writes bench/results/results.md and latency.png.
+# With spin on PATH: real Spin, each component it runs beside the smallest component of its world
+# (bench/real_spin.py, writes bench/results/real-spin-<version>.md). Without: the local host at
+# 1,000, 10,000 and 100,000 employees beside CPython (bench/run.py, writes bench/results/results.md).
+ifdef SPIN
+bench: build
+	$(VENV)/bin/python -m bench.real_spin
+else
 bench: $(COMPONENT) $(LOCAL_HOST)
 	$(VENV)/bin/python -m bench.run
+endif
 
 # Which Spin hosts can run each component (deploy/hosts.toml): the matrix in the README.
 compat: build
@@ -75,12 +81,13 @@ api-key:
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
 
-# app_p3.py is checked against spin-sdk 5, the SDK it is built with, in a run of its own.
+# app_p3.py and bench/floor/hello_p3.py are checked against spin-sdk 5, the SDK they are built with,
+# in a run of their own.
 lint: $(VENV_STAMP) $(VENV_P3_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	$(VENV)/bin/mypy --cache-dir .mypy_cache/p3 --python-executable $(VENV_P3)/bin/python --follow-imports=silent app_p3.py
+	$(VENV)/bin/mypy --cache-dir .mypy_cache/p3 --python-executable $(VENV_P3)/bin/python --follow-imports=silent app_p3.py bench/floor/hello_p3.py
 
 build: app.wasm app-p3.wasm
 
