@@ -6,6 +6,7 @@ be rebuilt from the log at any time (commands/rebuild_projections.py): a project
 table it is given, the live view or its staging copy.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -69,12 +70,13 @@ def apply_to_name_prefixes(tx: Transaction, table: str, event: Event) -> None:
         return
     row = _list_row(event.employee)
     *_, first_key, last_key = row
-    prefixes = name_prefixes(first_key, last_key)
-    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(prefixes))
-    tx.execute(  # one statement for all of an employee's prefixes
+    # One statement for all of an employee's prefixes, its row sent once beside them: each
+    # parameter is converted and copied into the host on its own, and a row per prefix made
+    # this the dearest statement of a write.
+    tx.execute(
         f"INSERT INTO {table} (prefix, id, name, city, sort_key, city_key, first_key, last_key)"
-        f" VALUES {values}",
-        [value for prefix in prefixes for value in (prefix, *row)],
+        " SELECT value, ?, ?, ?, ?, ?, ?, ? FROM json_each(?)",
+        (*row, json.dumps(name_prefixes(first_key, last_key), ensure_ascii=False)),
     )
 
 
