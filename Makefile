@@ -14,10 +14,7 @@ NODE_STAMP := devhost/node_modules/.installed
 SHARED_SOURCES := $(shell find api commands queries domain storage web -name '*.py' 2>/dev/null)
 # Each build command lives in its manifest, so `spin build` and `make build` make the same component.
 build_command = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('$(1)', 'rb'))['component']['employees']['build']['command'])")
-# The schema, then WAL journal mode for the local database file: writes commit with one fsync of
-# the log (docs/deploying.md, "The local database").
-SPIN_UP_FLAGS = --sqlite @migrations.sql --sqlite 'PRAGMA journal_mode = WAL' --runtime-config-file ./local.toml \
-	--listen $(LISTEN)
+SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 # Which component `make run` and the end-to-end tests serve: WASIp3 when the spin on PATH is 4.1 or
 # later, else WASIp2 (also for the local host, which cannot run WASIp3). `make run WASI=p2` or

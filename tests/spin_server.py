@@ -28,7 +28,6 @@ WASI = os.environ.get("WASI") or wasi_for(REAL_SPIN)
 MANIFEST = ROOT / ("spin-p3.toml" if WASI == "p3" else "spin.toml")
 COMPONENT = ROOT / ("app-p3.wasm" if WASI == "p3" else "app.wasm")
 STOP_TIMEOUT_S = 10.0
-WAL = "PRAGMA journal_mode = WAL"
 
 
 def free_port() -> int:
@@ -156,7 +155,6 @@ class SpinServer:
         flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
         if self.migrate:
             flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
-        flags += ["--sqlite", WAL]  # as `make run` sets it (Makefile)
         if REAL_SPIN:
             return [REAL_SPIN, "up", *flags]
         if WASI == "p3":
