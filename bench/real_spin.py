@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def measure_service(
     server = SpinServer(workdir / f"service-{world.name}", manifest=world.manifest)
     server.workdir.mkdir()
     seed(server.database, employees, rng)
-    with sqlite3.connect(server.database) as connection:
+    with closing(sqlite3.connect(server.database)) as connection:  # closed: Spin's are the only ones
         known = [row[0] for row in connection.execute("SELECT id FROM employees")]
     server.start()
 
