@@ -23,7 +23,7 @@ from spin_sdk.wit.imports.types import (
 from spin_sdk.wit.types import Err, Ok
 
 from api.service import optional_variables, serve
-from storage.spin_sqlite import SpinDatabase
+from storage.spin_sqlite import SpinConnection, SpinDatabase
 from web.http import Request, Response
 
 variable = optional_variables(variables.get, Err)
@@ -38,7 +38,11 @@ class IncomingHandler(exports.IncomingHandler):
 
 
 def answer(request: Request) -> Response:
-    return serve(request, SpinDatabase(variable), variable)
+    connection = SpinConnection()
+    try:
+        return serve(request, SpinDatabase(variable, connection), variable)
+    finally:
+        connection.close()
 
 
 def received(request: IncomingRequest) -> Request:

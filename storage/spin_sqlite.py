@@ -1,5 +1,6 @@
 """Spin's SQLite host API (`fermyon:spin/sqlite@2.0.0`) as the Database port: the one module that
-imports Spin's SQLite bindings, for both builds. It counts statements and their time for the
+imports Spin's SQLite bindings, for both builds. A connection can outlive a request; each request
+sees it through its own SpinDatabase, which counts its statements and their time for the
 Server-Timing header."""
 
 import time
@@ -24,17 +25,41 @@ else:
 from storage.database import DatabaseError, DatabaseUnavailable, Erasure, Row, Value, error_from_message
 
 
-class SpinDatabase:
-    """A Spin SQLite database by label, opened on first use. The Spin variable `erasure` is read
-    (through `variable`) only when a write first needs it, so reads never pay for it."""
+class SpinConnection:
+    """A connection to the Spin SQLite database `label`, opened by its first statement. A WASIp2
+    instance answers one request and closes it after; a WASIp3 instance keeps one for all its
+    requests (app_p3.py), which spares each the open and SQLite's reading of the schema."""
 
-    def __init__(self, variable: Callable[[str], str | None], label: str = "default") -> None:
+    def __init__(self, label: str = "default") -> None:
         self._label = label
-        self._connection: bindings.Connection | None = None
+        self._open: bindings.Connection | None = None
+
+    def execute(self, sql: str, params: Sequence[Value]) -> list[Row]:
+        try:
+            if self._open is None:
+                self._open = bindings.Connection.open(self._label)
+            result = self._open.execute(sql, [to_sqlite(value) for value in params])
+        except Err as error:
+            raise database_error(error.value) from None
+        return [tuple(from_sqlite(value) for value in row.values) for row in result.rows]
+
+    def close(self) -> None:
+        if self._open is not None:
+            self._open.__exit__(None, None, None)
+            self._open = None
+
+
+class SpinDatabase:
+    """One request's use of a connection. The Spin variable `erasure` is read (through `variable`)
+    only when a write first needs it, so reads never pay for it."""
+
+    def __init__(self, variable: Callable[[str], str | None], connection: SpinConnection) -> None:
+        self._connection = connection
         self._variable = variable
         self._erasure: Erasure | None = None
         self.statements = 0
         self.seconds = 0.0
+        self.failed = False  # a statement failed: the connection may be left inside a transaction
 
     @property
     def erasure(self) -> Erasure:
@@ -45,26 +70,13 @@ class SpinDatabase:
     def execute(self, sql: str, params: Sequence[Value] = ()) -> list[Row]:
         started = time.perf_counter()
         try:
-            result = self._open().execute(sql, [to_sqlite(value) for value in params])
-        except Err as error:
-            raise database_error(error.value) from None
+            return self._connection.execute(sql, params)
+        except DatabaseError:
+            self.failed = True
+            raise
         finally:
             self.statements += 1
             self.seconds += time.perf_counter() - started
-        return [tuple(from_sqlite(value) for value in row.values) for row in result.rows]
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._connection.__exit__(None, None, None)
-            self._connection = None
-
-    def _open(self) -> bindings.Connection:
-        if self._connection is None:
-            try:
-                self._connection = bindings.Connection.open(self._label)
-            except Err as error:
-                raise database_error(error.value) from None
-        return self._connection
 
 
 def database_error(error: object) -> DatabaseError:

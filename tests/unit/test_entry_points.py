@@ -47,6 +47,8 @@ class FakeSpinHost:
         self.open_connections = 0
         self.statements: list[str] = []
         self.variable_reads: list[str] = []
+        self.opened = 0
+        self.fail_once: str | None = None  # the start of a statement that fails once, with an I/O error
 
     def get_variable(self, name: str) -> str:
         self.variable_reads.append(name)
@@ -63,6 +65,7 @@ class FakeSpinHost:
                 if database not in host.labels:
                     raise host.err(p2_sqlite.Error_NoSuchDatabase())
                 host.open_connections += 1
+                host.opened += 1
                 return cls()
 
             def __init__(self) -> None:
@@ -70,6 +73,9 @@ class FakeSpinHost:
 
             def execute(self, statement: str, parameters: list[Any]) -> p2_sqlite.QueryResult:
                 host.statements.append(statement)
+                if host.fail_once and statement.startswith(host.fail_once):
+                    host.fail_once = None
+                    raise host.err(p2_sqlite.Error_Io("disk I/O error"))
                 try:
                     cursor = self.sqlite.execute(
                         statement, [p.value if hasattr(p, "value") else None for p in parameters]
@@ -207,11 +213,36 @@ def test_a_create_and_a_read_answer_with_their_statement_counts(entry: EntryPoin
     assert statements(found) == "1 statement"
 
 
-def test_every_connection_is_closed_after_its_request(entry: EntryPoint) -> None:
+def test_a_wasip2_request_closes_its_connection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = wasip2(tmp_path, monkeypatch)
     post(entry)
     entry.send("GET", "/employees", {}, None)
     entry.send("GET", "/employees/nope", {}, None)
-    assert entry.host.open_connections == 0
+    assert (entry.host.opened, entry.host.open_connections) == (3, 0)
+
+
+def test_a_wasip3_instance_keeps_one_connection_for_its_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = wasip3(tmp_path, monkeypatch)
+    location = post(entry).headers["location"]
+    entry.send("GET", "/employees", {}, None)
+    entry.send("GET", location, {}, None)
+    assert (entry.host.opened, entry.host.open_connections) == (1, 1)
+
+
+def test_a_wasip3_instance_opens_a_new_connection_after_a_statement_failed_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = wasip3(tmp_path, monkeypatch)
+    post(entry)
+    entry.host.fail_once = "COMMIT"  # the old connection may still be inside its transaction
+    before = snapshot(entry.host.path)
+    assert post(entry, firstName="Lost").status == 500
+    assert snapshot(entry.host.path) == before
+
+    assert post(entry, firstName="Kept").status == 201
+    assert (entry.host.opened, entry.host.open_connections) == (2, 1)
 
 
 def test_the_admin_routes_follow_the_admin_token_variable(entry: EntryPoint) -> None:
@@ -268,7 +299,7 @@ def test_the_wasip3_handler_serves_concurrent_requests_on_one_instance(
     responses = asyncio.run(burst())
     assert [response.status for response in responses] == [200] * 16
     assert {statements(response) for response in responses} == {"1 statement"}
-    assert entry.host.open_connections == 0
+    assert (entry.host.opened, entry.host.open_connections) == (1, 1)
 
 
 def test_a_wasip3_instance_reads_its_variables_on_its_first_request_then_waits_once(
