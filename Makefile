@@ -14,7 +14,10 @@ NODE_STAMP := devhost/node_modules/.installed
 SHARED_SOURCES := $(shell find api commands queries domain storage web -name '*.py' 2>/dev/null)
 # Each build command lives in its manifest, so `spin build` and `make build` make the same component.
 build_command = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('$(1)', 'rb'))['component']['employees']['build']['command'])")
-SPIN_UP_FLAGS = --sqlite @migrations.sql --runtime-config-file ./local.toml --listen $(LISTEN)
+# The schema at every start; for the WASIp3 component, whose instances keep their connection, WAL
+# journal mode too (docs/deploying.md, "The local database").
+WAL_FLAG = $(if $(filter p3,$(WASI)),--sqlite 'PRAGMA journal_mode = WAL')
+SPIN_UP_FLAGS = --sqlite @migrations.sql $(WAL_FLAG) --runtime-config-file ./local.toml --listen $(LISTEN)
 SPIN := $(shell command -v spin 2>/dev/null)
 # Which component `make run` and the end-to-end tests serve: WASIp3 when the spin on PATH is 4.1 or
 # later, else WASIp2 (also for the local host, which cannot run WASIp3). `make run WASI=p2` or

@@ -25,7 +25,7 @@ from queries.history import HistoryEntry, history
 from storage import idempotency
 from storage.database import Database
 from storage.idempotency import StoredResponse
-from storage.transaction import transaction
+from storage.transaction import empty_write_ahead_log, transaction
 from web.conditional import etag, if_match_versions, none_match
 from web.http import Request, Response, json_response
 from web.idempotency_key import IdempotencyKey
@@ -79,6 +79,7 @@ def delete_employee_endpoint(request: Request, db: Database, params: Mapping[str
     with transaction(db) as tx:  # the stored POST response holds personal data too: erase it with the rest
         delete_employee(DeleteEmployee(params["id"], expected_version(request)), tx, metadata(request))
         idempotency.forget(tx, f"/employees/{params['id']}")
+    empty_write_ahead_log(db)
     return Response(204)
 
 

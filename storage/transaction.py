@@ -5,6 +5,7 @@ that needs more than one command's writes to be atomic (a POST and its idempoten
 and the erasure of stored responses) opens one transaction and hands it to each.
 """
 
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
@@ -42,3 +43,17 @@ def transaction(db: Database) -> Iterator[Transaction]:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def empty_write_ahead_log(db: Database) -> None:
+    """After a transaction that erased someone, where erasure is `overwrite`: secure_delete has zeroed
+    their bytes in the database file, but a database in WAL mode (as `make run` sets it for the
+    WASIp3 component) still holds earlier images of those pages in its log file until it is copied
+    back and reset. TRUNCATE does both and leaves the file empty. It runs after the commit, since a
+    checkpoint cannot run inside a transaction; without WAL it does nothing. A libSQL server keeps
+    its own log, out of the service's reach (docs/where-it-runs.md, "Erasure per host")."""
+    if db.erasure is not Erasure.OVERWRITE:
+        return
+    [(blocked, *_)] = db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if blocked:  # readers held the log past the busy timeout: the next erasure empties it
+        print("erasure: the write-ahead log is still in use and was not emptied", file=sys.stderr)

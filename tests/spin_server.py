@@ -25,7 +25,8 @@ REAL_SPIN = shutil.which("spin")
 # The component `make run` would serve: WASIp3 under Spin 4.1+, else WASIp2 (deploy/component.py);
 # the Makefile passes its choice on as WASI.
 WASI = os.environ.get("WASI") or wasi_for(REAL_SPIN)
-MANIFEST = ROOT / ("spin-p3.toml" if WASI == "p3" else "spin.toml")
+WASIP3_MANIFEST = "spin-p3.toml"
+MANIFEST = ROOT / (WASIP3_MANIFEST if WASI == "p3" else "spin.toml")
 COMPONENT = ROOT / ("app-p3.wasm" if WASI == "p3" else "app.wasm")
 STOP_TIMEOUT_S = 10.0
 
@@ -155,6 +156,8 @@ class SpinServer:
         flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
         if self.migrate:
             flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
+        if self.manifest.name == WASIP3_MANIFEST:  # as `make run` serves it (Makefile, WAL_FLAG)
+            flags += ["--sqlite", "PRAGMA journal_mode = WAL"]
         if REAL_SPIN:
             return [REAL_SPIN, "up", *flags]
         if WASI == "p3":
