@@ -7,7 +7,7 @@ another on one keep-alive connection, as connection pools send them; then 8 clie
 Every row names the Spin and the component that produced it. Prints markdown and writes it to
 bench/results/real-spin-<version>.md.
 
-    python -m bench.real_spin [--employees 1000] [--requests 500] [--seconds 10]
+    python -m bench.real_spin [--employees 1000] [--requests 1000] [--seconds 10]
 """
 
 import argparse
@@ -270,7 +270,7 @@ def throughput_table(spin: str, rows: list[Throughput]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=500, help="timed requests of each kind")
+    parser.add_argument("--requests", type=int, default=1000, help="timed requests of each kind")
     parser.add_argument("--seconds", type=float, default=10.0, help=f"how long the {CLIENTS} clients send")
     options = parser.parse_args()
     spin = shutil.which("spin")
