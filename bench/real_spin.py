@@ -25,7 +25,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.run import body, seed
+from bench.run import TIMING, body, percentile, seed
 from deploy.component import FIRST_WASIP3_SPIN, spin_version
 from tests.keep_alive import Answer, KeepAliveConnection
 from tests.spin_server import ROOT, SpinServer
@@ -58,8 +58,7 @@ class Measured:
     answers: list[Answer] = field(default_factory=list, repr=False)  # the warm-up's too
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.milliseconds)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+        return percentile(self.milliseconds, fraction)
 
     @property
     def p50(self) -> float:
@@ -75,11 +74,10 @@ class Measured:
 
 
 def _server_timing(answer: Answer, part: str) -> float:
-    db, app = answer.headers["server-timing"].split(", ")
-    if part == "statements":
-        return int(db.split('desc="')[1].split(" ")[0])
-    entry = db if part == "db" else app
-    return round(float(entry.split("dur=")[1].split(";")[0]), 2)
+    found = TIMING.search(answer.headers["server-timing"])
+    assert found, answer.headers["server-timing"]
+    db_ms, statements, app_ms = found.groups()
+    return {"db": round(float(db_ms), 2), "statements": int(statements), "app": round(float(app_ms), 2)}[part]
 
 
 @dataclass
@@ -254,16 +252,9 @@ def throughput_table(spin: str, rows: list[Throughput]) -> str:
         "|---|---|---|---:|---:|---:|",
     ]
     for row in rows:
-        ordered = sorted(row.milliseconds)
-        p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
-        cells = [
-            spin,
-            row.component,
-            row.request,
-            f"{row.per_second:.0f}",
-            f"{statistics.median(ordered):.2f}",
-        ]
-        lines.append(f"| {' | '.join([*cells, f'{p99:.2f}'])} |")
+        p50, p99 = statistics.median(row.milliseconds), percentile(row.milliseconds, 0.99)
+        cells = [spin, row.component, row.request, f"{row.per_second:.0f}", f"{p50:.2f}", f"{p99:.2f}"]
+        lines.append(f"| {' | '.join(cells)} |")
     return "\n".join(lines)
 
 

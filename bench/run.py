@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +54,17 @@ class Measured:
     app_ms: list[float]
 
     def percentile(self, fraction: float) -> float:
-        ordered = sorted(self.milliseconds)
-        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+        return percentile(self.milliseconds, fraction)
 
     @property
     def p50(self) -> float:
         return statistics.median(self.milliseconds)
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile: the value `fraction` of the way up the sorted values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def employee(rng: random.Random) -> EmployeeFields:
