@@ -1,7 +1,8 @@
 """Every failure as an RFC 9457 problem response: a table from exception type to status, title and
 problem type, looked up along the exception's class hierarchy (as Starlette maps exceptions). Only
 the problems that carry members of their own are code; anything unknown is a 500 that names a
-correlation id and logs the rest."""
+correlation id and logs the rest. A 500 is for faults of this code: what the database host fails
+by itself is a 503 with Retry-After, also logged under a correlation id."""
 
 import sys
 import traceback
@@ -14,6 +15,7 @@ from domain.errors import NotFound, VersionConflict
 from storage.database import (
     DatabaseBusy,
     DatabaseUnavailable,
+    HostFailure,
     Misconfigured,
     SchemaMissing,
     StatementRefused,
@@ -46,6 +48,10 @@ class Problem:
     type: str = "about:blank"
     detail: str = "{error}"  # formatted with the exception's message as `error`
     headers: Mapping[str, str] = field(default_factory=dict)
+    logged: bool = False  # the cause goes to Spin's log under a correlation id, which the body names
+
+
+RETRY = {"retry-after": "1"}
 
 
 PROBLEMS: Mapping[type[Exception], Problem] = {
@@ -74,11 +80,20 @@ PROBLEMS: Mapping[type[Exception], Problem] = {
         "/problems/schema-missing",
         f"The database lacks tables this code uses. {MIGRATE_HINT}",
     ),
+    HostFailure: Problem(
+        503,
+        "Database unavailable",
+        "/problems/database-failed",
+        "The database failed the request, and nothing was written; retry shortly.",
+        RETRY,
+        logged=True,
+    ),
     DatabaseBusy: Problem(
         503,
         "Service Unavailable",
         detail="The database is busy with other writes; retry shortly.",
-        headers={"retry-after": "1"},
+        headers=RETRY,
+        logged=True,
     ),
     DatabaseUnavailable: Problem(
         503,
@@ -90,6 +105,8 @@ PROBLEMS: Mapping[type[Exception], Problem] = {
         "Database refused a statement",
         "/problems/statement-refused",
         f"The database host refused a statement: {{error:.300}}. {REFUSAL_HINT}",
+        RETRY,
+        logged=True,
     ),
     Misconfigured: Problem(503, "Service misconfigured", "/problems/misconfigured"),
 }
@@ -100,6 +117,10 @@ def problem_for(error: Exception, request: Request) -> Response:
     if problem is None:
         return internal_error(error, request)
     members, headers = _extras(error)
+    if problem.logged:
+        reference = correlation_id(request)
+        print(f"correlation id {reference}: {request.method} {request.uri}: {error!r}", file=sys.stderr)
+        members["correlationId"] = reference
     detail = problem.detail.format(error=str(error))
     return problem_response(
         problem.status, problem.title, detail, problem.type, {**problem.headers, **headers}, members

@@ -54,28 +54,67 @@ class Database(Protocol):
 
 
 class DatabaseError(Exception):
-    """A statement failed for a reason the caller cannot fix by changing its input."""
+    """A statement failed for a reason the caller cannot fix by changing its input. This class
+    itself is a fault of the statement, of this code or of a schema it does not match, or one
+    that nobody has told apart yet."""
 
 
 class SchemaMissing(DatabaseError):
     """The tables are not there: migrations.sql has not been applied to this database."""
 
 
-class DatabaseBusy(DatabaseError):
+class HostFailure(DatabaseError):
+    """The database host failed a statement for a reason of its own, not the statement's: a
+    libSQL server's transport or write proxy, a transaction it interrupted or lost, an I/O error.
+    The transaction rolled back, and the same request may succeed once the host recovers."""
+
+
+class DatabaseBusy(HostFailure):
     """Another writer held the lock for longer than the busy timeout."""
+
+
+class StatementRefused(HostFailure):
+    """The host would not run a statement at all: a libSQL server checks each one before SQLite
+    sees it, and refuses what its parser or its policy does not allow."""
 
 
 class DatabaseUnavailable(DatabaseError):
     """The host has no database for our label, or does not let this component open it."""
 
 
-class StatementRefused(DatabaseError):
-    """The host would not run a statement at all: a libSQL server checks each one before SQLite
-    sees it, and refuses what its parser or its policy does not allow."""
-
-
 # How a libSQL server words a refusal (libsql-server/src/query_analysis.rs), as Spin passes it on.
 _REFUSALS = ("unsupported statement", "could not be parsed", "sql_parse_error")
+# What SQLite says only of a statement itself (sqlite3ErrStr, its parser and its constraint
+# checks), whichever host passes it on: a fault of this code, or of a schema it does not match.
+_STATEMENT_FAULTS = (
+    "constraint failed",
+    "syntax error",
+    "no such column",
+    "has no column named",
+    "no such function",
+    "wrong number of arguments",
+    "too many sql variables",
+    "ambiguous column",
+    "misuse",
+    "datatype mismatch",
+    "too big",
+    "out of range",
+    "not authorized",
+)
+# What a host says of itself: SQLite's words for trouble with the file, the disk or an interrupted
+# statement, and the libSQL client's for the server or the way to it ("Hrana: …", as Spin's
+# crates/sqlite-libsql passes it on: a proxy error, a transaction the server no longer has).
+_HOST_FAILURES = (
+    "hrana",
+    "interrupted",
+    "i/o error",
+    "disk is full",
+    "unable to open",
+    "readonly database",
+    "malformed",
+    "not a database",
+    "no transaction is active",
+)
 
 
 def error_from_message(message: str) -> DatabaseError:
@@ -87,4 +126,8 @@ def error_from_message(message: str) -> DatabaseError:
         return DatabaseBusy(message)
     if any(refusal in text for refusal in _REFUSALS):
         return StatementRefused(message)
+    if any(fault in text for fault in _STATEMENT_FAULTS):
+        return DatabaseError(message)
+    if any(failure in text for failure in _HOST_FAILURES):
+        return HostFailure(message)
     return DatabaseError(message)

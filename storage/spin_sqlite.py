@@ -22,7 +22,15 @@ else:
         from spin_sdk.wit.imports import sqlite as bindings
         from spin_sdk.wit.types import Err
 
-from storage.database import DatabaseError, DatabaseUnavailable, Erasure, Row, Value, error_from_message
+from storage.database import (
+    DatabaseError,
+    DatabaseUnavailable,
+    Erasure,
+    HostFailure,
+    Row,
+    Value,
+    error_from_message,
+)
 
 
 class SpinConnection:
@@ -80,9 +88,13 @@ class SpinDatabase:
 
 
 def database_error(error: object) -> DatabaseError:
-    if isinstance(error, bindings.Error_Io):
-        return error_from_message(error.value)
-    return DatabaseUnavailable(type(error).__name__)
+    match error:
+        case bindings.Error_Io(value=message):
+            return error_from_message(message)
+        case bindings.Error_NoSuchDatabase() | bindings.Error_AccessDenied():
+            return DatabaseUnavailable(type(error).__name__)
+        case _:  # a connection the host no longer knows, or a full database
+            return HostFailure(type(error).__name__)
 
 
 def to_sqlite(value: Value) -> bindings.Value:

@@ -95,16 +95,24 @@ class RecordingDatabase:
             self.tables_written.append(frozenset(written))
 
 
+# How a libSQL server's write proxy failed a forwarded transaction, as Spin passed it on (measured
+# with sqld 0.24.33 and Spin 4.1, issue 20): the host's failure, never the statement's.
+PROXY_FAILURE = "Hrana: `stream error: `PROXY_ERROR: cannot commit - no transaction is active``"
+
+
 class FailingDatabase:
     """Passes statements through to a database, except the one at `position` (0 is the first this
-    object is given): SQLite refuses to compile it ("not authorized"), so exactly that statement
-    fails, as when the host reports an error for it. A row trigger could not do this for a
-    statement that touches no row, such as a purge with nothing to purge."""
+    object is given), which fails. By default SQLite refuses to compile it ("not authorized"), a
+    fault of the statement as this code would cause one; given `host_failure`, the host fails it
+    with those words before SQLite sees it, as a lost connection or a proxy would. Either way
+    exactly that statement fails: a row trigger could not do this for a statement that touches no
+    row, such as a purge with nothing to purge."""
 
-    def __init__(self, db: NativeDatabase, position: int) -> None:
+    def __init__(self, db: NativeDatabase, position: int, host_failure: str | None = None) -> None:
         self.db = db
         self.erasure = db.erasure
         self.position = position
+        self.host_failure = host_failure
         self.given = 0
         self.failed: str | None = None  # the statement that failed, once it has
 
@@ -114,6 +122,8 @@ class FailingDatabase:
             return self.db.execute(sql, params)
         self.db.connection.set_authorizer(lambda *_: sqlite3.SQLITE_DENY)
         try:
+            if self.host_failure is not None:
+                raise error_from_message(self.host_failure)
             return self.db.execute(sql, params)
         except DatabaseError:
             self.failed = sql

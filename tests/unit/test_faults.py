@@ -1,5 +1,5 @@
 """A failure at any write of any command fails the request cleanly and leaves every table exactly
-as it was.
+as it was: a 503 with Retry-After when the database host failed it, a 500 when the statement did.
 
 The cases are not listed by hand. Each command runs once, at collection, on a RecordingDatabase;
 every statement it sent that writes a table (as SQLite itself reads the statement) becomes a case
@@ -16,7 +16,13 @@ import pytest
 
 from storage.database import Database
 from storage.projectors import PROJECTORS
-from tests.native_db import FailingDatabase, NativeDatabase, RecordingDatabase, strictest_database
+from tests.native_db import (
+    PROXY_FAILURE,
+    FailingDatabase,
+    NativeDatabase,
+    RecordingDatabase,
+    strictest_database,
+)
 from tests.support import body_of, send, snapshot, valid_employee
 from web.http import Response
 
@@ -115,7 +121,27 @@ FAULTS = recorded_faults()
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[fault.id for fault in FAULTS])
-def test_a_failing_write_fails_the_request_cleanly_and_leaves_every_table_unchanged(
+def test_a_write_the_host_fails_is_a_503_to_retry_and_leaves_every_table_unchanged(
+    db: NativeDatabase, capsys: pytest.CaptureFixture[str], fault: Fault
+) -> None:
+    command = COMMANDS[fault.command]
+    location = command.arrange(db)
+    before = snapshot(db)
+    failing = FailingDatabase(db, fault.position, host_failure=PROXY_FAILURE)
+
+    response = command.send(failing, location, request_id=fault.id)
+
+    assert failing.failed == fault.sql  # the statement the case was made from, and no other
+    assert (response.status, response.headers["retry-after"]) == (503, "1")
+    assert response.headers["content-type"] == "application/problem+json"
+    assert body_of(response)["correlationId"] == fault.id
+    assert f"correlation id {fault.id}" in capsys.readouterr().err  # the cause, logged
+    assert snapshot(db) == before
+    assert_retried_with_success(command, db, location)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[fault.id for fault in FAULTS])
+def test_a_write_that_fails_as_a_statement_is_a_500_and_leaves_every_table_unchanged(
     db: NativeDatabase, capsys: pytest.CaptureFixture[str], fault: Fault
 ) -> None:
     command = COMMANDS[fault.command]
@@ -125,15 +151,20 @@ def test_a_failing_write_fails_the_request_cleanly_and_leaves_every_table_unchan
 
     response = command.send(failing, location, request_id=fault.id)
 
-    assert failing.failed == fault.sql  # the statement the case was made from, and no other
+    assert failing.failed == fault.sql
     assert response.status == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert body_of(response)["correlationId"] == fault.id
     assert "DatabaseError: not authorized" in capsys.readouterr().err  # that failure, logged
     assert snapshot(db) == before
-    retried = command.send(db, location)  # and the same request succeeds once the fault is gone
+    assert_retried_with_success(command, db, location)
+
+
+def assert_retried_with_success(command: Command, db: NativeDatabase, location: str) -> None:
+    """The same request succeeds once the fault is gone; a failed create did not use up its key."""
+    retried = command.send(db, location)
     assert retried.status == command.succeeds_with
-    assert "idempotent-replayed" not in retried.headers  # a failed create did not use up its key
+    assert "idempotent-replayed" not in retried.headers
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
