@@ -33,7 +33,7 @@ MANIFEST := $(if $(filter p3,$(WASI)),spin-p3.toml,spin.toml)
 LOCAL_HOST := $(if $(SPIN),,$(NODE_STAMP))
 TEST_SELECTION := $(if $(SPIN),-m 'not devhost')
 
-.PHONY: run test devhost-test fuzz soak bench compat build lint unit constraints clean api-key
+.PHONY: run test test-libsql devhost-test fuzz soak bench compat build lint unit constraints clean api-key
 
 run: $(COMPONENT) $(LOCAL_HOST)
 ifdef SPIN
@@ -47,6 +47,13 @@ endif
 
 test: lint build $(LOCAL_HOST)
 	$(VENV)/bin/python -m pytest $(TEST_SELECTION)
+
+# The libSQL end-to-end tests (tests/libsql): Spin instances on a real sqld primary and replica.
+# They need spin and sqld on PATH, such as a release of each unpacked into a folder.
+test-libsql: build
+	@command -v spin >/dev/null && command -v sqld >/dev/null || \
+		{ echo "make test-libsql needs spin and sqld on PATH" >&2; exit 1; }
+	$(VENV)/bin/python -m pytest -m libsql tests/libsql
 
 # Only the local host's own tests (devhost/tests): they build a small fixture component, not app.wasm.
 devhost-test: $(VENV_STAMP) $(NODE_STAMP)

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -122,55 +122,34 @@ def _ended(leader: subprocess.Popen[bytes], group: int, timeout: float) -> bool:
 
 
 @dataclass
-class SpinServer:
-    """One `spin up` process group with its own runtime config and database file under `workdir`."""
+class ServerGroup:
+    """A server in a process group of its own, stopped as a whole: `spin up` serves from a child
+    process (`spin trigger http`), and a group lets stop() and kill() reach both, as a terminal's
+    Ctrl+C or a crash of the machine would. Subclasses say what to run."""
 
     workdir: Path
-    migrate: bool = True
-    fresh_instance: bool = False
-    extra_args: Sequence[str] = ()
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    manifest: Path = MANIFEST  # another application: the benchmark's floor components
     process: subprocess.Popen[bytes] | None = None
-    # Flags for the local host only, such as Spin's instance reuse options (devhost/README.md);
-    # real spin applies its own reuse rules to the component it serves.
-    local_host_args: Sequence[str] = ()
 
     @property
-    def database(self) -> Path:
-        return self.workdir / "cqrs.db"
+    def name(self) -> str:
+        return type(self).__name__
 
     @property
     def log(self) -> Path:
-        return self.workdir / f"spin-{self.port}.log"
+        return self.workdir / f"{self.name.lower()}-{self.port}.log"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        runtime_config = self.workdir / "runtime-config.toml"
-        runtime_config.write_text(f'[sqlite_database.default]\ntype = "spin"\npath = "{self.database}"\n')
-        flags = ["--from", str(self.manifest), "--listen", f"127.0.0.1:{self.port}"]
-        flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
-        if self.migrate:
-            flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
-        if self.manifest.name == WASIP3_MANIFEST:  # as `make run` serves it (Makefile, WAL_FLAG)
-            flags += ["--sqlite", "PRAGMA journal_mode = WAL"]
-        if REAL_SPIN:
-            return [REAL_SPIN, "up", *flags]
-        if WASI == "p3":
-            raise RuntimeError("the local host cannot run the WASIp3 component (jco needs Node 24's JSPI)")
-        return ["node", str(ROOT / "devhost" / "spin-up.mjs"), *flags, *self.local_host_args] + (
-            ["--fresh-instance"] if self.fresh_instance else []
-        )
+        raise NotImplementedError
 
-    def start(self) -> "SpinServer":
+    def start(self) -> Self:
         self.workdir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
-            # `spin up` serves from a child process (`spin trigger http`): a group of their own lets
-            # stop() and kill() reach both, as a terminal's Ctrl+C or a crash of the machine would.
             self.process = subprocess.Popen(
                 self.command(),
                 cwd=ROOT,
@@ -218,13 +197,61 @@ class SpinServer:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"spin exited with {self.process.returncode}:\n{self.log.read_text()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.log.read_text()}"
+                )
             try:
                 httpx.get(f"{self.url}/", timeout=1.0)
                 return
             except httpx.TransportError:
                 time.sleep(0.1)
-        raise TimeoutError(f"spin did not serve {self.url} within {timeout}s:\n{self.log.read_text()}")
+        raise TimeoutError(f"{self.name} did not serve {self.url} within {timeout}s:\n{self.log.read_text()}")
+
+
+@dataclass
+class SpinServer(ServerGroup):
+    """One `spin up` with its own runtime config and database file under `workdir`, or, given
+    `libsql_url`, on that libSQL server (tests/libsql_server.py)."""
+
+    migrate: bool = True
+    fresh_instance: bool = False
+    extra_args: Sequence[str] = ()
+    manifest: Path = MANIFEST  # another application: the benchmark's floor components
+    libsql_url: str | None = None
+    # Flags for the local host only, such as Spin's instance reuse options (devhost/README.md);
+    # real spin applies its own reuse rules to the component it serves.
+    local_host_args: Sequence[str] = ()
+
+    @property
+    def name(self) -> str:
+        return "spin"
+
+    @property
+    def database(self) -> Path:
+        return self.workdir / "cqrs.db"
+
+    def command(self) -> list[str]:
+        runtime_config = self.workdir / f"runtime-config-{self.port}.toml"
+        runtime_config.write_text(self._runtime_config())
+        flags = ["--from", str(self.manifest), "--listen", f"127.0.0.1:{self.port}"]
+        flags += ["--runtime-config-file", str(runtime_config), *self.extra_args]
+        if self.migrate:
+            flags += ["--sqlite", f"@{ROOT / 'migrations.sql'}"]
+        if self.manifest.name == WASIP3_MANIFEST and self.libsql_url is None:
+            flags += ["--sqlite", "PRAGMA journal_mode = WAL"]  # as `make run` (Makefile, WAL_FLAG)
+        if REAL_SPIN:
+            return [REAL_SPIN, "up", *flags]
+        if WASI == "p3":
+            raise RuntimeError("the local host cannot run the WASIp3 component (jco needs Node 24's JSPI)")
+        return ["node", str(ROOT / "devhost" / "spin-up.mjs"), *flags, *self.local_host_args] + (
+            ["--fresh-instance"] if self.fresh_instance else []
+        )
+
+    def _runtime_config(self) -> str:
+        if self.libsql_url is None:
+            return f'[sqlite_database.default]\ntype = "spin"\npath = "{self.database}"\n'
+        # sqld without --auth-jwt-key accepts any token; Spin's runtime config requires one.
+        return f'[sqlite_database.default]\ntype = "libsql"\nurl = "{self.libsql_url}"\ntoken = "none"\n'
 
 
 @contextmanager
