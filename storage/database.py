@@ -100,6 +100,7 @@ _STATEMENT_FAULTS = (
     "too big",
     "out of range",
     "not authorized",
+    "is prohibited",
 )
 # What a host says of itself: SQLite's words for trouble with the file, the disk or an interrupted
 # statement, and the libSQL client's for the server or the way to it ("Hrana: …", as Spin's

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 
-from storage.database import Database, DatabaseError, Erasure, Row, Value
+from storage.database import Database, DatabaseError, Erasure, Row, SchemaMissing, Value
 from storage.migrations import require_current_schema
 
 
@@ -32,10 +32,13 @@ def transaction(db: Database) -> Iterator[Transaction]:
         # Per connection: SQLite then zeroes what the writes remove, so an erased person's data
         # does not linger in free pages of the file.
         db.execute("PRAGMA secure_delete = ON")
-    # IMMEDIATE takes the write lock now: a deferred transaction that upgrades later can fail
-    # with SQLITE_BUSY in a way no busy timeout resolves.
-    db.execute("BEGIN IMMEDIATE")
+    # A SAVEPOINT, not a BEGIN, starts it: a libSQL replica runs a BEGIN itself before it sends it
+    # on to the primary in a second step, which Spin's libSQL client never reads, so the primary
+    # did not see it and every statement committed on its own there. A SAVEPOINT is a write to
+    # the replica and goes to the primary at once (docs/where-it-runs.md, "libSQL servers").
+    db.execute("SAVEPOINT write")
     try:
+        take_write_lock(db)
         require_current_schema(db)
         yield Transaction(db)
     except BaseException:
@@ -43,6 +46,17 @@ def transaction(db: Database) -> Iterator[Transaction]:
             db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def take_write_lock(db: Database) -> None:
+    """A write that changes nothing, so the transaction holds the write lock from its start, as
+    BEGIN IMMEDIATE would: a transaction that reads first and upgrades later can fail with
+    SQLITE_BUSY in a way no busy timeout resolves."""
+    try:
+        db.execute("UPDATE schema_migrations SET version = version WHERE 0")
+    except SchemaMissing:
+        require_current_schema(db)  # says which version the database is at: none
+        raise
 
 
 def empty_write_ahead_log(db: Database) -> None:

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.libsql.helpers import instance_on
 from tests.libsql_server import SqldServer
 from tests.spin_server import SpinServer
-
-# The erasure a libSQL server allows: it refuses PRAGMA secure_delete (docs/where-it-runs.md).
-ON_LIBSQL = {"SPIN_VARIABLE_ERASURE": "delete"}
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,11 +22,6 @@ def primary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqldServer]:
     server = SqldServer(tmp_path_factory.mktemp("sqld")).start()
     yield server
     server.stop()
-
-
-def instance_on(database: SqldServer, workdir: Path, migrate: bool = False) -> SpinServer:
-    """A started `spin up` whose `default` database is `database`, as a SpinKube pod's is."""
-    return SpinServer(workdir, migrate=migrate, libsql_url=database.url, env=ON_LIBSQL).start()
 
 
 @pytest.fixture(scope="module")

@@ -206,7 +206,7 @@ def statements(response: Response | SpinResponse) -> str:
 def test_a_create_and_a_read_answer_with_their_statement_counts(entry: EntryPoint) -> None:
     created = post(entry)
     assert created.status == 201
-    assert statements(created) == "11 statements"
+    assert statements(created) == "12 statements"
     found = entry.send("GET", created.headers["location"], {}, None)
     assert found.status == 200
     assert found.headers["etag"] == '"1"'
@@ -256,7 +256,7 @@ def test_the_admin_routes_follow_the_admin_token_variable(entry: EntryPoint) -> 
 def test_erasure_delete_sends_no_secure_delete_pragma(entry: EntryPoint) -> None:
     entry.host.variables["erasure"] = "delete"
     entry.new_instance()
-    assert statements(post(entry)) == "10 statements"
+    assert statements(post(entry)) == "11 statements"
     assert not any("secure_delete" in statement for statement in entry.host.statements)
 
 

@@ -155,7 +155,7 @@ def test_a_write_that_fails_as_a_statement_is_a_500_and_leaves_every_table_uncha
     assert response.status == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert body_of(response)["correlationId"] == fault.id
-    assert "DatabaseError: not authorized" in capsys.readouterr().err  # that failure, logged
+    assert "storage.database.DatabaseError: " in capsys.readouterr().err  # that failure, logged
     assert snapshot(db) == before
     assert_retried_with_success(command, db, location)
 
