@@ -48,6 +48,19 @@ def transaction(db: Database) -> Iterator[Transaction]:
     db.execute("COMMIT")
 
 
+@contextmanager
+def read_from_primary(db: Database) -> Iterator[None]:
+    """Run the block's reads where the writes go. Through a libSQL replica a SAVEPOINT goes to the
+    primary with the statements after it, so they see every acknowledged write; on any other
+    database it is an ordinary read transaction. It costs two statements, and on a replica the
+    way to the primary (docs/where-it-runs.md, "Read your writes")."""
+    db.execute("SAVEPOINT fresh")
+    try:
+        yield
+    finally:
+        db.execute("RELEASE fresh")
+
+
 def take_write_lock(db: Database) -> None:
     """A write that changes nothing, so the transaction holds the write lock from its start, as
     BEGIN IMMEDIATE would: a transaction that reads first and upgrades later can fail with

@@ -30,6 +30,13 @@ def none_match(if_none_match: str | None, version: int) -> bool:
     return any(tag == str(version) for _, tag in _entity_tags(if_none_match))
 
 
+def newest_version(if_none_match: str | None) -> int | None:
+    """The newest version an If-None-Match names: the client holds a copy at least that new."""
+    if if_none_match is None:
+        return None
+    return max((int(tag) for _, tag in _entity_tags(if_none_match) if _is_version(tag)), default=None)
+
+
 def _entity_tags(header: str) -> list[tuple[str, str]]:
     """The (weak marker, opaque tag) pairs of a well-formed header. A malformed one names no
     tag, so If-Match fails (412) and If-None-Match does not apply: the request stays safe."""

@@ -1,13 +1,15 @@
 """A Spin instance on a libSQL replica beside one on its primary, as SpinKube pods near their users:
 real `spin up`s on a real `sqld` primary and replica. The replica forwards each write transaction
 to the primary whole: nothing is a 500, a write is there or not at all, and conditional writes
-racing across the two instances have one winner."""
+racing across the two instances have one winner. A client that sends the ETag a write gave it
+reads that write through the replica at once, whichever instance made it."""
 
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 
+from tests.keep_alive import KeepAliveConnection
 from tests.libsql.helpers import LIBSQL, RACERS, in_parallel, instance_on, post, put
 from tests.libsql_server import SqldServer
 from tests.spin_server import SpinServer
@@ -76,3 +78,20 @@ def test_conditional_writes_racing_across_primary_and_replica_have_one_winner(
         outcomes.append(Counter(answer.status_code for answer in in_parallel(racers)))
 
     assert outcomes == [Counter({412: RACERS - 1, 200: 1})] * ROUNDS
+
+
+def test_a_client_reads_its_own_writes_through_a_replica_with_the_etag_it_got(
+    on_primary: SpinServer, on_replica: SpinServer
+) -> None:
+    answers = []
+    with KeepAliveConnection(on_replica.port) as reader:  # as fast as a client can ask
+        for writer in (on_replica, on_primary) * (WRITES // 2):
+            created = post(writer)()
+            location, tag = created.headers["location"], created.headers["etag"]
+            answers.append(reader.send("GET", location, headers={"if-none-match": tag}).status)
+            updated = put(writer, location, tag)()
+            answers.append(
+                reader.send("GET", location, headers={"if-none-match": updated.headers["etag"]}).status
+            )
+
+    assert Counter(answers) == {304: 2 * WRITES}
