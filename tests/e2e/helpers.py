@@ -3,6 +3,7 @@ rebuilding over HTTP. Snapshots of every table are tests.support.snapshot, given
 
 import re
 import sqlite3
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -44,3 +45,16 @@ def statements(response: httpx.Response) -> int:
     found = _STATEMENTS.search(response.headers["server-timing"])
     assert found, response.headers["server-timing"]
     return int(found.group(1))
+
+
+def create_until_stopped(url: str, stop: threading.Event, acknowledged: list[str]) -> None:
+    """POST new employees to the server at `url`, one after another, until `stop` is set or the
+    server is gone; the id of each create it answered 201 goes into `acknowledged`."""
+    with httpx.Client(base_url=url, timeout=10) as client:
+        while not stop.is_set():
+            try:
+                response = client.post("/employees", json=new_employee())
+            except httpx.TransportError:
+                return
+            if response.status_code == 201:
+                acknowledged.append(response.json()["id"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.helpers import new_employee, query, rebuild_over_http
+from tests.e2e.helpers import create_until_stopped, new_employee, query, rebuild_over_http
 from tests.spin_server import SpinServer, serving
 from tests.support import views
 
@@ -128,17 +128,8 @@ def test_every_acknowledged_write_survives_a_sigkill_mid_burst(tmp_path: Path) -
     acknowledged: list[str] = []
     stop = threading.Event()
 
-    def burst() -> None:
-        with httpx.Client(base_url=server.url, timeout=10) as client:
-            while not stop.is_set():
-                try:
-                    response = client.post("/employees", json=new_employee())
-                except httpx.TransportError:
-                    return
-                if response.status_code == 201:
-                    acknowledged.append(response.json()["id"])
-
-    writers = [threading.Thread(target=burst) for _ in range(4)]
+    burst = (server.url, stop, acknowledged)
+    writers = [threading.Thread(target=create_until_stopped, args=burst) for _ in range(4)]
     for writer in writers:
         writer.start()
     time.sleep(1.5)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.helpers import new_employee
+from tests.e2e.helpers import create_until_stopped
 from tests.libsql.helpers import LIBSQL, RACERS, in_parallel, instance_on, post, put
 from tests.libsql_server import SqldServer
 from tests.spin_server import SpinServer
@@ -47,17 +47,10 @@ def test_a_killed_instance_loses_no_acknowledged_write(primary: SqldServer, tmp_
     acknowledged: list[str] = []
     stop = threading.Event()
 
-    def burst(instance: SpinServer) -> None:
-        with httpx.Client(base_url=instance.url, timeout=10) as client:
-            while not stop.is_set():
-                try:
-                    response = client.post("/employees", json=new_employee())
-                except httpx.TransportError:
-                    return
-                if response.status_code == 201:
-                    acknowledged.append(response.json()["id"])
-
-    writers = [threading.Thread(target=burst, args=(instance,)) for instance in (victim, survivor) * 2]
+    writers = [
+        threading.Thread(target=create_until_stopped, args=(instance.url, stop, acknowledged))
+        for instance in (victim, survivor) * 2
+    ]
     for writer in writers:
         writer.start()
     time.sleep(1.5)
