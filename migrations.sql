@@ -9,8 +9,8 @@
 -- or 'abc' into an INTEGER column is refused). tests/unit/test_libsql_server_model.py checks this file
 -- against the server's rules.
 --
--- Versions: a change to this file appends idempotent statements that only add (tables, columns,
--- indexes), then records its version at the end. The code refuses to serve a database older than
+-- Versions: a change to this file appends idempotent statements that only add (tables, indexes,
+-- rows), then records its version at the end. The code refuses to serve a database older than
 -- storage/migrations.py's DATABASE_VERSION (503); an older code version keeps working on a newer
 -- schema, so a rollout applies the migration first and then deploys the code.
 
@@ -140,6 +140,37 @@ CREATE TABLE IF NOT EXISTS employee_details_view_rebuild AS SELECT * FROM employ
 CREATE UNIQUE INDEX IF NOT EXISTS employee_details_view_rebuild_by_id
     ON employee_details_view_rebuild (id);
 
+-- Version 3: an employee's optional fields (api/representation.py, OPTIONAL_FIELDS), a row per field
+-- set, its value as JSON text. Adding an optional field adds rows, never a column or a table
+-- (docs/adding-a-field.md), so this file can stay idempotent: SQLite has no ADD COLUMN IF NOT EXISTS.
+CREATE TABLE IF NOT EXISTS employee_optional_fields (
+    employee_id TEXT NOT NULL REFERENCES employees (id) ON DELETE CASCADE
+                     CHECK (typeof(employee_id) = 'text'),
+    name        TEXT NOT NULL CHECK (typeof(name) = 'text' AND length(name) BETWEEN 1 AND 64),
+    value       TEXT NOT NULL CHECK (typeof(value) = 'text' AND json_valid(value)),
+    PRIMARY KEY (employee_id, name)
+) WITHOUT ROWID;
+
+-- Their read side: GET /employees/{id} gathers an employee's rows into its document.
+CREATE TABLE IF NOT EXISTS employee_optional_field_view (
+    employee_id TEXT NOT NULL CHECK (typeof(employee_id) = 'text'),
+    name        TEXT NOT NULL CHECK (typeof(name) = 'text'),
+    value       TEXT NOT NULL CHECK (typeof(value) = 'text'),
+    PRIMARY KEY (employee_id, name)
+) WITHOUT ROWID;
+
+-- Its staging table, its columns named rather than copied, so it is the same on every database.
+CREATE TABLE IF NOT EXISTS employee_optional_field_view_rebuild (
+    employee_id TEXT NOT NULL CHECK (typeof(employee_id) = 'text'),
+    name        TEXT NOT NULL CHECK (typeof(name) = 'text'),
+    value       TEXT NOT NULL CHECK (typeof(value) = 'text'),
+    PRIMARY KEY (employee_id, name)
+) WITHOUT ROWID;
+
+-- No event before version 3 sets an optional field, so the empty view is up to date with the whole log.
+INSERT OR IGNORE INTO projection_checkpoints (projector, last_seq)
+    SELECT 'employee_optional_fields', coalesce(max(seq), 0) FROM events;
+
 -- Last, so a version is recorded only after every statement above has run.
 CREATE TABLE IF NOT EXISTS schema_migrations (
     version     INTEGER PRIMARY KEY,
@@ -149,4 +180,5 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 
 INSERT OR IGNORE INTO schema_migrations (version, description, applied_at) VALUES
     (1, 'write model, event log, views and their staging tables', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    (2, 'event_actors: the API key behind each event', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+    (2, 'event_actors: the API key behind each event', strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    (3, 'optional fields: a row per field, written and viewed', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));

@@ -119,11 +119,13 @@ def employee_response(status: int, found: Employee, headers: Mapping[str, str] |
 
 
 def history_json(entry: HistoryEntry, before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """One entry, with the fields that differ from the entry before it as JSON pointers."""
+    """One entry, with the fields that differ from the entry before it as JSON pointers; a field
+    the entry unset changes to null."""
+    unset = [pointer for pointer in before if pointer not in after]
     changes = [
-        {"field": pointer, "from": before.get(pointer), "to": value}
-        for pointer, value in after.items()
-        if before.get(pointer) != value
+        {"field": pointer, "from": before.get(pointer), "to": after.get(pointer)}
+        for pointer in [*after, *unset]
+        if before.get(pointer) != after.get(pointer)
     ]
     return {
         "type": entry.type,

@@ -1,11 +1,20 @@
 """The employee as JSON: the one place where the API's field names meet the domain's, with the
-JSON Schemas that validate request bodies and document every body in OpenAPI."""
+JSON Schemas that validate request bodies and document every body in OpenAPI, and the table of
+the employee's optional fields."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from domain.employee import Address, Employee, EmployeeFields
 from queries.employee_views import EmployeeSummary
 from web.json_schema import Schema, ValidationFailed, depth, text, validate
+
+# The employee's optional fields: each is its JSON name and its schema, and this is all a new one
+# needs in code (docs/adding-a-field.md). A field here is validated on POST and PUT (and unset when
+# a PUT leaves it out), returned by GET /employees/{id} (not in the list), published in
+# /openapi.json, kept in the event log and so in the history, and erased with the employee; its
+# values are rows of employee_optional_fields and employee_optional_field_view (storage/optional_fields.py).
+OPTIONAL_FIELDS: Mapping[str, Schema] = {}
 
 READ_ONLY_ID: Schema = {"type": "string", "readOnly": True, "description": "Ignored on input."}
 
@@ -16,6 +25,7 @@ EMPLOYEE_INPUT: Schema = {
         "id": READ_ONLY_ID,
         "firstName": text(100),
         "lastName": text(100),
+        **OPTIONAL_FIELDS,
         "address": {
             "type": "object",
             "required": ["street", "zip", "city"],
@@ -36,6 +46,7 @@ EMPLOYEE: Schema = {
         "id": {"type": "string", "format": "uuid"},
         "firstName": text(100),
         "lastName": text(100),
+        **OPTIONAL_FIELDS,
         "address": {
             "type": "object",
             "required": ["id", "street", "zip", "city"],
@@ -73,6 +84,7 @@ def fields_from_json(document: Any) -> EmployeeFields:
         first_name=document["firstName"],
         last_name=document["lastName"],
         address=Address(street=address["street"], zip=address["zip"], city=address["city"]),
+        optional={name: document[name] for name in OPTIONAL_FIELDS if name in document},
     )
 
 
@@ -82,6 +94,8 @@ def fields_json(fields: EmployeeFields) -> dict[str, Any]:
     return {
         "firstName": fields.first_name,
         "lastName": fields.last_name,
+        # Only the fields this code publishes: one that newer code set is kept, not shown.
+        **{name: value for name, value in fields.optional.items() if name in OPTIONAL_FIELDS},
         "address": {"street": address.street, "zip": address.zip, "city": address.city},
     }
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from domain.employee import Employee, EmployeeFields
 from domain.events import EmployeeCreated
-from storage import event_log
+from storage import event_log, optional_fields
 from storage.event_log import Metadata
 from storage.projectors import project
 from storage.timestamps import utc_now
@@ -30,6 +30,7 @@ def create_employee(command: CreateEmployee, tx: Transaction, metadata: Metadata
         "INSERT INTO addresses (employee_id, street, zip, city) VALUES (?, ?, ?, ?)",
         (employee.id, address.street, address.zip, address.city),
     )
+    optional_fields.insert(tx, optional_fields.WRITE_MODEL, employee.id, command.fields.optional)
     event = EmployeeCreated(employee)
     project(tx, event, event_log.append(tx, event, metadata or Metadata()))
     return employee

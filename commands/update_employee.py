@@ -1,10 +1,10 @@
-"""UpdateEmployee: replace an existing employee's names and address (PUT semantics)."""
+"""UpdateEmployee: replace an existing employee's names, address and optional fields (PUT semantics)."""
 
 from dataclasses import dataclass
 
 from domain.employee import Employee, EmployeeFields, ExpectedVersion, nothing_matched
 from domain.events import EmployeeUpdated
-from storage import event_log
+from storage import event_log, optional_fields
 from storage.event_log import Metadata
 from storage.projectors import project
 from storage.timestamps import utc_now
@@ -33,6 +33,7 @@ def update_employee(command: UpdateEmployee, tx: Transaction, metadata: Metadata
         "UPDATE addresses SET street = ?, zip = ?, city = ? WHERE employee_id = ?",
         (fields.address.street, fields.address.zip, fields.address.city, command.employee_id),
     )
+    optional_fields.replace(tx, optional_fields.WRITE_MODEL, command.employee_id, fields.optional)
     employee = Employee(id=command.employee_id, version=rows[0][0], fields=fields)
     event = EmployeeUpdated(employee)
     project(tx, event, event_log.append(tx, event, metadata or Metadata()))

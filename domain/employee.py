@@ -1,9 +1,13 @@
 """The employee as the domain sees it: the fields a client sets, a stored employee at a version,
 and the version a write may expect (optimistic concurrency)."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from domain.errors import NotFound, VersionConflict
+
+# A value of an optional field, as JSON has it.
+FieldValue = str | int | float | bool | None
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class EmployeeFields:
     first_name: str
     last_name: str
     address: Address
+    # The optional fields the client set, by name (api/representation.py, OPTIONAL_FIELDS).
+    optional: Mapping[str, FieldValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

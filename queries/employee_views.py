@@ -1,10 +1,12 @@
 """Reads of employees: pages of the list (employee_list_view, or employee_name_prefix_view when
-filtered by name) and one employee (employee_details_view). Each is one SELECT on an index, in one
+filtered by name) and one employee (employee_details_view, with its rows of
+employee_optional_field_view). Each is one SELECT on an index, in one
 statement with the schema-version check."""
 
 from dataclasses import dataclass
 
 from domain.employee import Address, Employee, EmployeeFields
+from storage import optional_fields
 from storage.database import Database, Value
 from storage.migrations import read_current
 from storage.projectors import MAX_PREFIX
@@ -80,14 +82,16 @@ def _conditions(query: EmployeeListQuery) -> tuple[list[str], list[Value]]:
 
 
 def employee(db: Database, employee_id: str) -> Employee | None:
+    optional = optional_fields.gathered("employee_optional_field_view", "employee_details_view.id")
     rows = read_current(
         db,
-        "SELECT first_name, last_name, street, zip, city, version FROM employee_details_view WHERE id = ?",
+        f"SELECT first_name, last_name, street, zip, city, version, {optional} AS optional"
+        " FROM employee_details_view WHERE id = ?",
         (employee_id,),
     )
     if not rows:
         return None
-    first_name, last_name, street, zip_, city, version = rows[0]
+    first_name, last_name, street, zip_, city, version, optional_json = rows[0]
     address = Address(street=street, zip=zip_, city=city)
-    fields = EmployeeFields(first_name=first_name, last_name=last_name, address=address)
+    fields = EmployeeFields(first_name, last_name, address, optional_fields.from_json(optional_json))
     return Employee(id=employee_id, version=version, fields=fields)

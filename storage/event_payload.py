@@ -3,9 +3,12 @@ versioned in the `schema_version` column, and independent of the API's JSON, so 
 API field never means migrating the log.
 
 Version 1 (every event logged so far): Created and Updated hold the employee's state after the
-change, `{"firstName", "lastName", "address": {"street", "zip", "city"}}`; Deleted holds `{}`; an
-erased payload is `{"erased": true}`. A new version gets a new number here and a decoder beside
-version 1's, which stays for the events already logged.
+change, `{"firstName", "lastName", "address": {"street", "zip", "city"}, "optional": {name: value}}`,
+"optional" left out when no optional field is set (as in every event older than database version 3);
+Deleted holds `{}`; an erased payload is `{"erased": true}`. An optional field is new keys in
+"optional", read as unset from the events that lack them, so it needs no new version. A change to
+the rest gets a new number here and a decoder beside version 1's, which stays for the events
+already logged.
 """
 
 import json
@@ -24,11 +27,13 @@ class UnknownPayloadVersion(Exception):
 
 def encode(fields: EmployeeFields) -> str:
     address = fields.address
-    state = {
+    state: dict[str, Any] = {
         "firstName": fields.first_name,
         "lastName": fields.last_name,
         "address": {"street": address.street, "zip": address.zip, "city": address.city},
     }
+    if fields.optional:
+        state["optional"] = dict(fields.optional)
     return json.dumps(state, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -41,5 +46,8 @@ def decode(version: int, payload: str) -> EmployeeFields | None:
         return None
     address = state["address"]
     return EmployeeFields(
-        state["firstName"], state["lastName"], Address(address["street"], address["zip"], address["city"])
+        state["firstName"],
+        state["lastName"],
+        Address(address["street"], address["zip"], address["city"]),
+        state.get("optional", {}),
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from storage.database import Database, DatabaseError, Row, SchemaMissing, Value
 
-DATABASE_VERSION = 2
+DATABASE_VERSION = 3
 
 
 class SchemaOutdated(DatabaseError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from domain.employee import Employee
 from domain.events import EmployeeCreated, EmployeeDeleted, Event, stream_id
+from storage import optional_fields
 from storage.transaction import Transaction
 
 
@@ -103,17 +104,33 @@ def apply_to_details(tx: Transaction, table: str, event: Event) -> None:
     )
 
 
+def apply_to_optional_fields(tx: Transaction, table: str, event: Event) -> None:
+    if isinstance(event, EmployeeDeleted):
+        optional_fields.delete(tx, table, event.employee_id)
+    elif isinstance(event, EmployeeCreated):
+        optional_fields.insert(tx, table, event.employee.id, event.employee.fields.optional)
+    else:
+        optional_fields.replace(tx, table, event.employee.id, event.employee.fields.optional)
+
+
 PROJECTORS: tuple[Projector, ...] = (
     Projector("employee_list", "employee_list_view", apply_to_list),
     Projector("employee_name_prefixes", "employee_name_prefix_view", apply_to_name_prefixes),
     Projector("employee_details", "employee_details_view", apply_to_details),
+    Projector("employee_optional_fields", "employee_optional_field_view", apply_to_optional_fields),
 )
+_NAMES = tuple(projector.name for projector in PROJECTORS)
 
 
 def project(tx: Transaction, event: Event, seq: int) -> None:
     """Apply the event at log position `seq` to every live view, and move the checkpoint of every
     projector that was caught up. One that is behind (new, or being rebuilt) keeps its checkpoint,
-    so its lag stays visible until a rebuild catches it up."""
+    so its lag stays visible until a rebuild catches it up. A projector of newer code, which this
+    code does not know and did not apply, keeps its checkpoint too."""
     for projector in PROJECTORS:
         projector.apply(tx, projector.table, event)
-    tx.execute("UPDATE projection_checkpoints SET last_seq = ? WHERE last_seq = ?", (seq, seq - 1))
+    tx.execute(
+        "UPDATE projection_checkpoints SET last_seq = ?"
+        f" WHERE last_seq = ? AND projector IN ({', '.join('?' for _ in _NAMES)})",
+        (seq, seq - 1, *_NAMES),
+    )

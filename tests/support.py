@@ -18,7 +18,7 @@ from commands.create_employee import CreateEmployee, create_employee
 from commands.delete_employee import DeleteEmployee, delete_employee
 from commands.rebuild_projections import RebuildProjections, rebuild_projections
 from commands.update_employee import UpdateEmployee, update_employee
-from domain.employee import Address, EmployeeFields
+from domain.employee import Address, EmployeeFields, FieldValue
 from storage.database import Database, Row
 from storage.projectors import PROJECTORS
 from storage.transaction import transaction
@@ -76,8 +76,16 @@ CITIES = ["London", "london", "Zürich", "Paris", "São Paulo"]
 
 
 def random_fields(rng: random.Random) -> EmployeeFields:
+    """Random names and address; about half also set optional fields, which storage keeps by name
+    whether or not the API declares them (the product declares none yet)."""
     address = Address(f"{rng.randrange(999)} Road", f"{rng.randrange(99999):05}", rng.choice(CITIES))
-    return EmployeeFields(rng.choice(NAMES), rng.choice(NAMES) + str(rng.randrange(50)), address)
+    choices: list[dict[str, FieldValue]] = [
+        {},
+        {"nickname": rng.choice(NAMES)},
+        {"nickname": "Jo", "onLeave": rng.random() < 0.5},
+    ]
+    optional = rng.choice(choices)
+    return EmployeeFields(rng.choice(NAMES), rng.choice(NAMES) + str(rng.randrange(50)), address, optional)
 
 
 def run_random_commands(db: Database, count: int, seed: int) -> None:
@@ -105,11 +113,12 @@ def rebuild_until_done(db: Database, chunk_size: int, projector: str | None = No
 
 
 def corrupt(db: Database) -> None:
-    """Damage two of the views behind the projectors' backs: rows lost, changed and invented."""
+    """Damage three of the views behind the projectors' backs: rows lost, changed and invented."""
     db.execute("DELETE FROM employee_list_view WHERE rowid % 3 = 0")
     db.execute("UPDATE employee_list_view SET city = 'corrupted' WHERE rowid % 3 = 1")
     db.execute("DELETE FROM employee_details_view")
     db.execute("INSERT INTO employee_details_view VALUES ('ghost', 'No', 'One', 'Nowhere', '0', 'Void', 1)")
+    db.execute("UPDATE employee_optional_field_view SET value = '\"corrupted\"' WHERE name = 'nickname'")
 
 
 # The rows of every table

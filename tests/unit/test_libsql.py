@@ -64,8 +64,8 @@ def test_an_employee_lives_and_is_erased_on_libsql_as_on_spin_sqlite(call: Call,
     assert counts(db) == {
         "events": 3,
         "sqlite_sequence": 1,
-        "projection_checkpoints": 3,
-        "schema_migrations": 2,
+        "projection_checkpoints": 4,
+        "schema_migrations": 3,
     }
 
 

@@ -153,8 +153,7 @@ def plan_of_only_statement(recording: RecordingDatabase) -> str:
         assert steps[-3:] == ["SCAN versions", "SCAN page LEFT-JOIN", "USE TEMP B-TREE FOR ORDER BY"]
         return " | ".join(steps[3:-3])
     assert steps[2] == "SCAN versions", steps
-    [step] = steps[3:]
-    return step.removesuffix(" LEFT-JOIN")
+    return " | ".join(steps[3:]).replace(" LEFT-JOIN", "")
 
 
 LIST_SHAPES = [
@@ -188,8 +187,14 @@ def test_every_list_shape_is_one_select_walking_a_covering_index_without_sorting
     assert "TEMP B-TREE" not in plan
 
 
-def test_one_employee_is_one_primary_key_lookup_in_the_details_view(db: NativeDatabase) -> None:
+def test_one_employee_is_a_primary_key_lookup_in_the_details_view_and_its_optional_fields(
+    db: NativeDatabase,
+) -> None:
     recording = RecordingDatabase(db)
     employee(recording, "00000000-0000-4000-8000-000000000000")
     plan = plan_of_only_statement(recording)
-    assert plan == "SEARCH employee_details_view USING INDEX sqlite_autoindex_employee_details_view_1 (id=?)"
+    assert plan == (
+        "SEARCH employee_details_view USING INDEX sqlite_autoindex_employee_details_view_1 (id=?)"
+        " | CORRELATED SCALAR SUBQUERY 2"
+        " | SEARCH employee_optional_field_view USING PRIMARY KEY (employee_id=?)"
+    )

@@ -22,6 +22,7 @@ def test_rebuilding_corrupted_views_from_a_log_of_thousands_of_commands_restores
     run_random_commands(db, 3000, seed=20261126)
     before = views(db)
     assert len(before["employee_list_view"]) > 500
+    assert len(before["employee_optional_field_view"]) > 500
     corrupt(db)
     assert views(db) != before
 
@@ -76,7 +77,12 @@ def test_a_projector_behind_the_log_keeps_its_lag_while_commands_go_on(db: Nativ
     db.execute("UPDATE projection_checkpoints SET last_seq = 3 WHERE projector = 'employee_list'")
     run_random_commands(db, 5, seed=6)
     lags = {s.projector: s.lag for s in projection_statuses(db)}
-    assert lags == {"employee_list": 12, "employee_name_prefixes": 0, "employee_details": 0}
+    assert lags == {
+        "employee_list": 12,
+        "employee_name_prefixes": 0,
+        "employee_details": 0,
+        "employee_optional_fields": 0,
+    }
 
 
 def test_an_unknown_projector_cannot_be_rebuilt(db: NativeDatabase) -> None:
@@ -125,6 +131,13 @@ def test_admin_reports_projections_and_rebuilds_them_in_chunks(call: Call, db: N
                 "rebuildingAt": None,
             },
             {"projector": "employee_details", "checkpoint": 3, "lag": 0, "rows": 3, "rebuildingAt": None},
+            {
+                "projector": "employee_optional_fields",
+                "checkpoint": 3,
+                "lag": 0,
+                "rows": 0,
+                "rebuildingAt": None,
+            },
         ]
     }
     assert rebuilt == {
@@ -132,10 +145,11 @@ def test_admin_reports_projections_and_rebuilds_them_in_chunks(call: Call, db: N
             {"projector": "employee_list", "rebuiltThrough": 3, "head": 3, "done": True},
             {"projector": "employee_name_prefixes", "rebuiltThrough": 3, "head": 3, "done": True},
             {"projector": "employee_details", "rebuiltThrough": 3, "head": 3, "done": True},
+            {"projector": "employee_optional_fields", "rebuiltThrough": 3, "head": 3, "done": True},
         ],
         "more": False,
     }
-    assert [p["rows"] for p in after["projectors"]] == [3, 9, 3]
+    assert [p["rows"] for p in after["projectors"]] == [3, 9, 3, 0]
 
 
 @pytest.mark.parametrize("name", ["nope", ""], ids=["unknown", "empty-not-all"])
@@ -150,6 +164,7 @@ def test_admin_rebuild_of_a_projector_that_does_not_exist_is_422(call: Call, nam
     assert body_of(response)["errors"] == [
         {
             "parameter": "projector",
-            "detail": "must be one of employee_list, employee_name_prefixes, employee_details",
+            "detail": "must be one of employee_list, employee_name_prefixes, employee_details,"
+            " employee_optional_fields",
         }
     ]
