@@ -73,6 +73,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/admin/projections",
         get_projections,
         {
+            "operationId": "getProjectionStatus",
             "summary": "Each projector's checkpoint, lag behind the log and row count",
             "responses": {
                 "200": json_content("The projections.", ref("schemas", "Projections")),
@@ -86,6 +87,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/admin/projections/rebuild",
         post_rebuild,
         {
+            "operationId": "rebuildProjections",
             "summary": "Replay the next chunk of the log into fresh views; repeat while `more` is true",
             "parameters": [
                 {

@@ -145,6 +145,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees",
         list_employees,
         {
+            "operationId": "listEmployees",
             "summary": "List employees, ordered by name then id",
             "parameters": [ref("parameters", name) for name in LIST_PARAMETERS],
             "responses": {
@@ -161,6 +162,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees",
         post_employee,
         {
+            "operationId": "createEmployee",
             "summary": "Create an employee",
             "parameters": [ref("parameters", "Idempotency-Key")],
             "requestBody": BODY,
@@ -176,6 +178,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees/{id}",
         get_employee,
         {
+            "operationId": "getEmployee",
             "summary": "Read one employee",
             "parameters": [ref("parameters", "id"), ref("parameters", "If-None-Match")],
             "responses": {
@@ -191,6 +194,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees/{id}",
         put_employee,
         {
+            "operationId": "replaceEmployee",
             "summary": "Replace an employee",
             "parameters": [ref("parameters", "id"), ref("parameters", "If-Match")],
             "requestBody": BODY,
@@ -208,6 +212,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees/{id}",
         delete_employee_endpoint,
         {
+            "operationId": "deleteEmployee",
             "summary": "Delete an employee",
             "parameters": [ref("parameters", "id"), ref("parameters", "If-Match")],
             "responses": {
@@ -223,6 +228,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/employees/{id}/history",
         get_history,
         {
+            "operationId": "getEmployeeHistory",
             "summary": "An employee's events, oldest first (also after deletion, with personal data erased)",
             "parameters": [ref("parameters", "id")],
             "responses": {

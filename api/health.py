@@ -27,6 +27,7 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "/healthz",
         get_health,
         {
+            "operationId": "getHealth",
             "summary": "For liveness and readiness probes: the database answers and its schema is current",
             "responses": {"200": json_content("Healthy.", ref("schemas", "Health"))},
         },

@@ -22,7 +22,11 @@ ROUTES: tuple[Route[Endpoint], ...] = (
         "GET",
         "/openapi.json",
         get_openapi,
-        {"summary": "This document", "responses": {"200": json_content("OpenAPI 3.1.", {"type": "object"})}},
+        {
+            "operationId": "getOpenApi",
+            "summary": "This document",
+            "responses": {"200": json_content("OpenAPI 3.1.", {"type": "object"})},
+        },
     ),
     *health.ROUTES,
 )

@@ -1,5 +1,6 @@
 """The OpenAPI document is valid OpenAPI 3.1, covers every route, and says what the code does."""
 
+import re
 from typing import Any
 
 import jsonschema
@@ -24,6 +25,37 @@ def test_every_route_carries_an_operation_with_a_summary_and_its_success_respons
     assert route.operation["summary"]
     assert success & route.operation["responses"].keys()
     assert OPENAPI["paths"][route.pattern][route.method.lower()]["summary"] == route.operation["summary"]
+
+
+# What clients generated from the document name their functions after (createEmployee becomes
+# create_employee): a rename here breaks their code, so it must be a deliberate change of this table.
+OPERATION_IDS = {
+    ("GET", "/employees"): "listEmployees",
+    ("POST", "/employees"): "createEmployee",
+    ("GET", "/employees/{id}"): "getEmployee",
+    ("PUT", "/employees/{id}"): "replaceEmployee",
+    ("DELETE", "/employees/{id}"): "deleteEmployee",
+    ("GET", "/employees/{id}/history"): "getEmployeeHistory",
+    ("GET", "/admin/projections"): "getProjectionStatus",
+    ("POST", "/admin/projections/rebuild"): "rebuildProjections",
+    ("GET", "/openapi.json"): "getOpenApi",
+    ("GET", "/healthz"): "getHealth",
+}
+
+
+def test_every_operation_has_the_operation_id_clients_are_generated_with() -> None:
+    published = {
+        (method.upper(), path): operation.get("operationId")
+        for path, operations in OPENAPI["paths"].items()
+        for method, operation in operations.items()
+    }
+    assert published == OPERATION_IDS
+
+
+def test_operation_ids_are_unique_camel_case_names() -> None:
+    names = [route.operation["operationId"] for route in ROUTES]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z]*)*", name) for name in names), names
 
 
 def test_the_request_schemas_are_the_validators_own() -> None:
