@@ -13,7 +13,7 @@ VENV_P3_STAMP := $(VENV_P3)/.installed
 NODE_STAMP := devhost/node_modules/.installed
 SHARED_SOURCES := $(shell find api commands queries domain storage web -name '*.py' 2>/dev/null)
 # Each build command lives in its manifest, so `spin build` and `make build` make the same component.
-build_command = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('$(1)', 'rb'))['component']['employees']['build']['command'])")
+build_command = $(shell $(PYTHON) -c "import tomllib; print(tomllib.load(open('$(1)', 'rb'))['component']['employees-cqrs']['build']['command'])")
 # The schema at every start; for the WASIp3 component, whose instances keep their connection, WAL
 # journal mode too (docs/deploying.md, "The local database").
 WAL_FLAG = $(if $(filter p3,$(WASI)),--sqlite 'PRAGMA journal_mode = WAL')

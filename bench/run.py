@@ -188,7 +188,7 @@ def run(
 
 def build_seconds() -> float:
     manifest = tomllib.loads((ROOT / "spin.toml").read_text())
-    command = manifest["component"]["employees"]["build"]["command"]
+    command = manifest["component"]["employees-cqrs"]["build"]["command"]
     (ROOT / "app.wasm").unlink(missing_ok=True)
     started = time.perf_counter()
     subprocess.run(

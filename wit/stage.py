@@ -36,7 +36,7 @@ BUILDS = {
 
 def app_sources(root: Path = ROOT, manifest: str = "spin.toml") -> list[Path]:
     """The files the component is made of, as the manifest's watch globs name them."""
-    component = tomllib.loads((root / manifest).read_text())["component"]["employees"]
+    component = tomllib.loads((root / manifest).read_text())["component"]["employees-cqrs"]
     globs = component["build"]["watch"]
     return sorted({path for pattern in globs if pattern.endswith(".py") for path in root.glob(pattern)})
 

@@ -25,7 +25,7 @@ def manifest(name: str = "spin.toml") -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", MANIFESTS)
 def test_the_component_may_open_only_the_default_database_and_call_no_host(name: str) -> None:
-    component = manifest(name)["component"]["employees"]
+    component = manifest(name)["component"]["employees-cqrs"]
     assert component["sqlite_databases"] == ["default"]
     assert component["allowed_outbound_hosts"] == []
     assert set(component) <= {"source", "sqlite_databases", "allowed_outbound_hosts", "build", "variables"}
@@ -35,13 +35,13 @@ def test_the_component_may_open_only_the_default_database_and_call_no_host(name:
 def test_the_admin_token_is_a_secret_with_no_usable_default(name: str) -> None:
     variable = manifest(name)["variables"]["admin_token"]
     assert variable == {"default": "", "secret": True}
-    assert manifest(name)["component"]["employees"]["variables"]["admin_token"] == "{{ admin_token }}"
+    assert manifest(name)["component"]["employees-cqrs"]["variables"]["admin_token"] == "{{ admin_token }}"
 
 
 @pytest.mark.parametrize("name", MANIFESTS)
 def test_erasure_overwrites_by_default_and_reaches_the_component(name: str) -> None:
     assert Erasure(manifest(name)["variables"]["erasure"]["default"]) is Erasure.OVERWRITE
-    assert manifest(name)["component"]["employees"]["variables"]["erasure"] == "{{ erasure }}"
+    assert manifest(name)["component"]["employees-cqrs"]["variables"]["erasure"] == "{{ erasure }}"
 
 
 def test_the_local_runtime_config_holds_a_path_and_no_credentials() -> None:
@@ -63,13 +63,13 @@ def test_the_build_stages_every_project_module_the_component_imports() -> None:
 
     assert Path(ROOT / "app.py") in ours
     assert ours <= set(app_sources())
-    watch = manifest()["component"]["employees"]["build"]["watch"]
+    watch = manifest()["component"]["employees-cqrs"]["build"]["watch"]
     assert {"migrations.sql", "wit/*"} <= set(watch)
 
 
 def test_the_two_manifests_differ_only_in_the_component_they_build_and_serve() -> None:
     p2, p3 = manifest("spin.toml"), manifest("spin-p3.toml")
-    p2_component, p3_component = p2["component"]["employees"], p3["component"]["employees"]
+    p2_component, p3_component = p2["component"]["employees-cqrs"], p3["component"]["employees-cqrs"]
     assert (p2_component.pop("source"), p3_component.pop("source")) == ("app.wasm", "app-p3.wasm")
     p2_build, p3_build = p2_component.pop("build"), p3_component.pop("build")
     assert p2 == p3

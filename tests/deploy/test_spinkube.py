@@ -168,7 +168,7 @@ def test_the_runtime_config_points_the_default_database_at_libsql_over_https() -
     databases = runtime_config()["sqlite_database"]
     manifest = tomllib.loads((ROOT / "spin.toml").read_text())
 
-    assert set(databases) == set(manifest["component"]["employees"]["sqlite_databases"]) == {"default"}
+    assert set(databases) == set(manifest["component"]["employees-cqrs"]["sqlite_databases"]) == {"default"}
     # Spin's libSQL config takes exactly these keys, and only http(s) URLs.
     assert set(databases["default"]) == {"type", "url", "token"}
     assert databases["default"]["type"] == "libsql"
