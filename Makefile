@@ -33,7 +33,7 @@ MANIFEST := $(if $(filter p3,$(WASI)),spin-p3.toml,spin.toml)
 LOCAL_HOST := $(if $(SPIN),,$(NODE_STAMP))
 TEST_SELECTION := $(if $(SPIN),-m 'not devhost')
 
-.PHONY: run test test-libsql devhost-test fuzz soak bench compat build lint unit constraints clean api-key
+.PHONY: run test test-libsql devhost-test fuzz soak bench compat build lint unit constraints clean api-key template
 
 run: $(COMPONENT) $(LOCAL_HOST)
 ifdef SPIN
@@ -87,6 +87,11 @@ ID ?= $(USER)
 ROLE ?= reader
 api-key:
 	@$(PYTHON) -m deploy.api_key "$(ID)" "$(ROLE)"
+
+# The Spin template cqrs-py: its content/ staged from this repository's files (deploy/template.py),
+# for `spin templates install --dir .` and then `spin new -t cqrs-py <name>`.
+template:
+	$(PYTHON) -m deploy.template
 
 unit: $(VENV_STAMP)
 	$(VENV)/bin/python -m pytest tests/unit
