@@ -93,5 +93,8 @@ def stage(root: Path = ROOT, target: Path | None = None) -> list[str]:
 
 
 if __name__ == "__main__":
-    staged = stage()
+    try:
+        staged = stage()
+    except subprocess.CalledProcessError as failed:
+        sys.exit(f"the template is staged from git's list of the project's files: {failed.stderr.decode()}")
     print(f"{CONTENT}: {len(staged)} files; now: spin templates install --dir {ROOT}", file=sys.stderr)
