@@ -141,15 +141,17 @@ def test_the_template_rendered_for_this_project_is_this_project_file_for_file(st
 def test_a_new_project_is_named_for_itself_in_its_manifests_component_readme_and_deployment(
     staged: Path,
 ) -> None:
-    project = rendered_project(staged, defaults("acme-people") | {"project-description": "People of Acme"})
+    own_name = naming(ROOT).name
+    new_name = "acme-people" if own_name != "acme-people" else "acme-staff"  # a project made by spin new
+    project = rendered_project(staged, defaults(new_name) | {"project-description": "People of Acme"})
     for name in ("spin.toml", WASIP3_MANIFEST):
         manifest = tomllib.loads(project[name].decode())
-        assert manifest["application"]["name"] == "acme-people"
+        assert manifest["application"]["name"] == new_name
         assert manifest["application"]["description"] == "People of Acme"
-        assert manifest["trigger"]["http"][0]["component"] == "acme-people"
-        assert set(manifest["component"]) == {"acme-people"}
-    assert project["README.md"].startswith(b"# acme-people: ")
-    assert [path for path, content in project.items() if naming(ROOT).name.encode() in content] == []
+        assert manifest["trigger"]["http"][0]["component"] == new_name
+        assert set(manifest["component"]) == {new_name}
+    assert project["README.md"].startswith(f"# {new_name}: ".encode())
+    assert [path for path, content in project.items() if own_name.encode() in content] == []
 
 
 @needs_git
