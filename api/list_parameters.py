@@ -18,7 +18,8 @@ LIST_PARAMETERS: Mapping[str, Schema] = {
     "q": text(100),
 }
 
-_SMALL_INTEGER = re.compile(r"^-?\d{1,12}$")
+# An integer's decimal numeral, in ASCII digits; past 12 significant digits it is far out of range.
+_SMALL_INTEGER = re.compile(r"-?0*[0-9]{1,12}")
 
 
 def list_query(query_string: str) -> EmployeeListQuery:
@@ -59,7 +60,7 @@ def _known_parameters(query_string: str) -> dict[str, list[str]]:
 
 def _typed(name: str, value: str) -> str | int:
     """Query values are text; the integer ones are read as integers when they look like one."""
-    if LIST_PARAMETERS[name]["type"] == "integer" and _SMALL_INTEGER.match(value):
+    if LIST_PARAMETERS[name]["type"] == "integer" and _SMALL_INTEGER.fullmatch(value):
         return int(value)
     return value
 
