@@ -45,6 +45,31 @@ BODIES: dict[str, bytes] = {
     "bidi-and-newline": json.dumps(new_employee(firstName="A\u202e\nB")).encode(),
 }
 
+# Text the published schema's patterns refuse (ECMA-262, as JSON Schema reads them) where the
+# service once accepted it, or once refused what the schema accepted, and a sample beside them.
+# tests/unit/test_schema_agreement.py found the first ones; the fields are sent as JSON escapes.
+SCHEMA_REFUSED: dict[str, dict[str, Any]] = {
+    "trailing-newline": new_employee(firstName="Ada\n"),
+    "trailing-newline-in-address": new_employee(address={"street": "1 Way", "zip": "1\n", "city": "X"}),
+    "byte-order-mark-only": new_employee(lastName="\ufeff"),
+    "next-line-only": new_employee(lastName="\x85"),
+    "lone-surrogate-in-ignored-id": new_employee(id="\ud800"),
+    "lone-surrogate-after-a-letter": new_employee(firstName="A\udc00"),
+    "line-separator-only": new_employee(firstName="\u2028"),
+    "ideographic-space-only": new_employee(firstName="\u3000\u3000"),
+    "one-code-point-too-many": new_employee(
+        address={"street": "1 Way", "zip": "\U0001f600" * 21, "city": "X"}
+    ),
+}
+SCHEMA_REFUSED_QUERIES = [
+    "q=Ada%0A",
+    "city=London%0A",
+    "q=%EF%BB%BF",
+    "limit=%D9%A5",
+    "limit=%EF%BC%95",
+    "limit=5%0A",
+]
+
 QUERIES = [
     "limit=-1",
     "limit=0",
@@ -210,3 +235,29 @@ def test_sql_in_values_is_stored_and_returned_verbatim_and_never_run(
     assert [row["id"] for row in listed] == [fetched["id"]]
     assert [row["id"] for row in by_city] == [fetched["id"]]
     assert len(snapshot(hostile_server.database)["events"]) >= 5
+
+
+@pytest.mark.parametrize("name", list(SCHEMA_REFUSED))
+def test_a_body_the_published_schema_refuses_is_422_for_create_and_update_and_writes_nothing(
+    client: httpx.Client, hostile_server: SpinServer, name: str
+) -> None:
+    target = client.get("/employees").json()[0]["id"]
+    before = snapshot(hostile_server.database)
+    body = json.dumps(SCHEMA_REFUSED[name]).encode()  # ASCII: a lone surrogate goes as its escape
+
+    created = client.post("/employees", content=body, headers={"idempotency-key": f"refused-{name}"})
+    updated = client.put(f"/employees/{target}", content=body)
+
+    assert [created.status_code, updated.status_code] == [422, 422], created.text
+    assert snapshot(hostile_server.database) == before
+
+
+@pytest.mark.parametrize("query_string", SCHEMA_REFUSED_QUERIES)
+def test_a_list_parameter_the_published_schema_refuses_is_422(
+    client: httpx.Client, hostile_server: SpinServer, query_string: str
+) -> None:
+    before = snapshot(hostile_server.database)
+    response = client.get(f"/employees?{query_string}")
+    assert response.status_code == 422
+    assert [error["parameter"] for error in response.json()["errors"]] == [query_string.split("=")[0]]
+    assert snapshot(hostile_server.database) == before
