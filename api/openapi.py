@@ -124,7 +124,8 @@ def json_content(description: str, schema: Document, *headers: str) -> Document:
 BODY: Document = {
     "required": True,
     "description": (
-        f"At most {MAX_BODY_BYTES} bytes of JSON. A Content-Type is optional; curl's default"
+        f"At most {MAX_BODY_BYTES} bytes of I-JSON (RFC 7493: a lone surrogate such as an unpaired"
+        " \\ud800 is refused as malformed). A Content-Type is optional; curl's default"
         " application/x-www-form-urlencoded is read as JSON too."
     ),
     "content": {"application/json": {"schema": ref("schemas", "EmployeeInput")}},

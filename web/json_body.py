@@ -1,8 +1,12 @@
-"""Reading a request body as one JSON object, strictly: anything else is the client's error."""
+"""Reading a request body as one JSON object, strictly: anything else is the client's error. Strict
+means I-JSON (RFC 7493): UTF-8, no duplicate keys, no NaN, and no lone surrogate escapes, which
+JSON's grammar allows but no text holds, and which the schemas (web/json_schema.py) never see."""
 
 import json
 import re
 from typing import Any
+
+from web.json_schema import is_unicode
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -42,6 +46,8 @@ def parse_json_object(body: bytes | None, content_type: str | None, max_depth: i
         raise MalformedBody("the body has a number too long to read") from error
     if not isinstance(document, dict):
         raise MalformedBody("the body must be a JSON object")
+    if "\\u" in text and not is_unicode(json.dumps(document, ensure_ascii=False)):
+        raise MalformedBody("the body has a lone surrogate (such as \\ud800 unpaired); JSON text is Unicode")
     return document
 
 

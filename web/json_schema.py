@@ -42,21 +42,15 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
-# C0 controls and DEL; and lone surrogates: JSON can carry "\ud800" alone, and such a string is not
-# text and cannot cross into SQLite (with the u flag a surrogate pair is one other character).
-_CONTROLS = r"\x00-\x1f\x7f"
-_SURROGATES = r"\ud800-\udfff"
+_CONTROLS = r"\x00-\x1f\x7f"  # C0 controls and DEL
 # Invisible characters, spelled out: Unicode's White_Space beyond the C0 controls, and the byte
 # order mark. `\s` would not do: ECMA-262's takes U+FEFF but not U+0085, Python's (which
 # generators such as schemathesis use) the reverse, and neither character is visible.
 _SPACES = r"\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-# At least one visible character, no control characters, no lone surrogates. Plain enough for test
-# generators (schemathesis) to produce matching strings; checked only after maxLength, so the
-# backtracking of the three parts stays small.
-_NOT_TEXT = _CONTROLS + _SURROGATES
-TEXT_PATTERN = rf"^[^{_NOT_TEXT}]*[^{_NOT_TEXT}{_SPACES}][^{_NOT_TEXT}]*$"
-# Any string without a lone surrogate: for strings the service ignores.
-UNICODE_PATTERN = rf"^[^{_SURROGATES}]*$"
+# At least one visible character and no control characters. Plain enough for test generators
+# (schemathesis) to produce matching strings; checked only after maxLength, so the backtracking of
+# the three parts stays small. Lone surrogates never get here: web/json_body refuses them.
+TEXT_PATTERN = rf"^[^{_CONTROLS}]*[^{_CONTROLS}{_SPACES}][^{_CONTROLS}]*$"
 
 
 def text(max_length: int) -> Schema:
@@ -65,7 +59,6 @@ def text(max_length: int) -> Schema:
         "minLength": 1,
         "maxLength": max_length,
         "pattern": TEXT_PATTERN,
-        "description": "Unicode text: lone surrogates (such as an unpaired \\ud800) are refused.",
     }
 
 
@@ -117,9 +110,6 @@ def _validate_string(schema: Schema, value: str, pointer: str) -> list[FieldErro
         return [FieldError(pointer, "must not be empty")]
     if len(value) > schema.get("maxLength", len(value)):
         return [FieldError(pointer, f"must be at most {schema['maxLength']} characters")]
-    # Every published pattern refuses lone surrogates too; this says why, and guards any schema.
-    if not is_unicode(value):
-        return [FieldError(pointer, "must be Unicode text (it has a lone surrogate)")]
     if "pattern" in schema and not compiled(schema["pattern"]).search(value):
         return [FieldError(pointer, "must contain a visible character and no control characters")]
     return []
@@ -128,7 +118,6 @@ def _validate_string(schema: Schema, value: str, pointer: str) -> list[FieldErro
 # Compiled at import, so it is in the component's pre-initialized snapshot: Spin starts every
 # request from that snapshot, and compiling a pattern (pure-Python sre) would cost each one.
 compiled(TEXT_PATTERN)
-compiled(UNICODE_PATTERN)
 
 
 def is_unicode(value: str) -> bool:

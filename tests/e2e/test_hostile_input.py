@@ -38,6 +38,7 @@ BODIES: dict[str, bytes] = {
     "raw-nul-byte": VALID.replace(b'"Grace"', b'"Gr\x00ace"'),
     "invalid-utf8": VALID.replace(b'"Grace"', b'"Gr\xc3\x28ace"'),
     "lone-surrogate": VALID.replace(b'"Grace"', b'"Gr\\ud800ace"'),
+    "lone-surrogate-in-ignored-id": json.dumps(new_employee(id="\udc00")).encode(),
     "duplicate-keys": b'{"firstName": "a", "firstName": "b", "lastName": "c", "address": {}}',
     "unknown-fields": json.dumps(new_employee(admin=True, version=99)).encode(),
     "over-long-field": json.dumps(new_employee(lastName="x" * 101)).encode(),
@@ -46,15 +47,13 @@ BODIES: dict[str, bytes] = {
 }
 
 # Text the published schema's patterns refuse (ECMA-262, as JSON Schema reads them) where the
-# service once accepted it, or once refused what the schema accepted, and a sample beside them.
+# service once accepted it, and a sample beside them.
 # tests/unit/test_schema_agreement.py found the first ones; the fields are sent as JSON escapes.
 SCHEMA_REFUSED: dict[str, dict[str, Any]] = {
     "trailing-newline": new_employee(firstName="Ada\n"),
     "trailing-newline-in-address": new_employee(address={"street": "1 Way", "zip": "1\n", "city": "X"}),
     "byte-order-mark-only": new_employee(lastName="\ufeff"),
     "next-line-only": new_employee(lastName="\x85"),
-    "lone-surrogate-in-ignored-id": new_employee(id="\ud800"),
-    "lone-surrogate-after-a-letter": new_employee(firstName="A\udc00"),
     "line-separator-only": new_employee(firstName="\u2028"),
     "ideographic-space-only": new_employee(firstName="\u3000\u3000"),
     "one-code-point-too-many": new_employee(

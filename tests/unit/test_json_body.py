@@ -88,3 +88,17 @@ def test_json_types_no_type_and_curls_default_type_are_read(content_type: str | 
 def test_other_media_types_are_unsupported(content_type: str) -> None:
     with pytest.raises(UnsupportedMediaType):
         parse(b"{}", content_type)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"a": "\\ud800"}', b'{"a": "x\\udfffy"}', b'{"\\udc00": 1}', b'{"a": ["\\ud83d"]}'],
+    ids=["lone-lead", "lone-trail-inside", "in-a-key", "in-an-array"],
+)
+def test_a_lone_surrogate_escape_anywhere_is_malformed(body: bytes) -> None:
+    with pytest.raises(MalformedBody, match="lone surrogate"):
+        parse(body)
+
+
+def test_escapes_of_a_surrogate_pair_and_an_escaped_backslash_are_text() -> None:
+    assert parse(b'{"a": "\\ud83d\\ude00", "b": "\\\\ud800"}') == {"a": "\U0001f600", "b": "\\ud800"}

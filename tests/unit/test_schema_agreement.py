@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from api.admin import projector_parameter
 from api.list_parameters import list_query
-from api.representation import EMPLOYEE_INPUT, fields_from_json
+from api.representation import EMPLOYEE_INPUT, EMPLOYEE_INPUT_DEPTH, fields_from_json
 from api.routes import OPENAPI
 from tests.reference_validator import EcmaRegex, ecma_regex, reference_validator
 from tests.support import valid_employee
 from web.idempotency_key import IdempotencyKey, InvalidIdempotencyKey
+from web.json_body import MalformedBody, parse_json_object
 from web.json_schema import ParameterError, ValidationFailed, validate
 
 # The document as a client reads it from /openapi.json.
@@ -145,13 +146,35 @@ def assert_agree(engine: EcmaRegex, schema: dict[str, Any], value: Any, service_
     )
 
 
+def body_accepted(document: Any) -> bool:
+    """Whether the service takes `document` as a POST or PUT body: parsed, then validated."""
+    raw = json.dumps(document).encode()  # ASCII: a lone surrogate goes as its escape
+    try:
+        fields_from_json(parse_json_object(raw, None, EMPLOYEE_INPUT_DEPTH))
+    except (ValidationFailed, MalformedBody):
+        return False
+    return True
+
+
+def has_lone_surrogate(document: Any) -> bool:
+    try:
+        json.dumps(document, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 @AGREEMENT
 @given(document=bodies())
 def test_the_service_accepts_exactly_the_bodies_the_published_employee_input_schema_accepts(
     engine: EcmaRegex, document: Any
 ) -> None:
+    if has_lone_surrogate(document):
+        # Not Unicode text, so not I-JSON: refused as malformed (400) before any schema applies.
+        assert not body_accepted(document)
+        return
     schema = DOCUMENT["components"]["schemas"]["EmployeeInput"]
-    assert_agree(engine, schema, document, accepts(lambda: fields_from_json(document), ValidationFailed))
+    assert_agree(engine, schema, document, body_accepted(document))
 
 
 INTEGER_TEXT = st.one_of(
@@ -204,7 +227,7 @@ def test_the_service_accepts_exactly_the_idempotency_keys_the_published_schema_a
     assert_agree(engine, schema, key, service_accepts)
 
 
-@pytest.mark.parametrize(("member", "prefix"), [("firstName", ""), ("firstName", "A"), ("id", "")])
+@pytest.mark.parametrize(("member", "prefix"), [("firstName", ""), ("firstName", "A")])
 def test_every_code_point_alone_or_after_a_letter_is_judged_as_ecma_262_judges_it(
     engine: EcmaRegex, member: str, prefix: str
 ) -> None:
