@@ -111,8 +111,15 @@ def _validate_string(schema: Schema, value: str, pointer: str) -> list[FieldErro
     if len(value) > schema.get("maxLength", len(value)):
         return [FieldError(pointer, f"must be at most {schema['maxLength']} characters")]
     if "pattern" in schema and not compiled(schema["pattern"]).search(value):
-        return [FieldError(pointer, "must contain a visible character and no control characters")]
+        return [
+            FieldError(pointer, _PATTERN_DETAILS.get(schema["pattern"], f"must match {schema['pattern']}"))
+        ]
     return []
+
+
+# What a failed pattern means, said in words where the pattern is this module's; any other
+# pattern (an optional field's, say) is quoted as the schema publishes it.
+_PATTERN_DETAILS = {TEXT_PATTERN: "must contain a visible character and no control characters"}
 
 
 # Compiled at import, so it is in the component's pre-initialized snapshot: Spin starts every

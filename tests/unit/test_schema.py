@@ -80,3 +80,9 @@ def test_from_json_raises_validation_failed_with_all_errors() -> None:
         FieldError("/lastName", "is required"),
         FieldError("/address", "is required"),
     ]
+
+
+def test_a_value_another_pattern_refuses_is_reported_with_that_pattern() -> None:
+    schema = {"type": "object", "properties": {"email": {"type": "string", "pattern": "^[^@]+@[^@]+$"}}}
+
+    assert validate(schema, {"email": "no-at-sign"}) == [FieldError("/email", "must match ^[^@]+@[^@]+$")]
