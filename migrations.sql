@@ -159,13 +159,11 @@ CREATE TABLE IF NOT EXISTS employee_optional_field_view (
     PRIMARY KEY (employee_id, name)
 ) WITHOUT ROWID;
 
--- Its staging table, its columns named rather than copied, so it is the same on every database.
-CREATE TABLE IF NOT EXISTS employee_optional_field_view_rebuild (
-    employee_id TEXT NOT NULL CHECK (typeof(employee_id) = 'text'),
-    name        TEXT NOT NULL CHECK (typeof(name) = 'text'),
-    value       TEXT NOT NULL CHECK (typeof(value) = 'text'),
-    PRIMARY KEY (employee_id, name)
-) WITHOUT ROWID;
+-- Its staging table, made as the other views' are.
+CREATE TABLE IF NOT EXISTS employee_optional_field_view_rebuild AS
+    SELECT * FROM employee_optional_field_view WHERE 0;
+CREATE UNIQUE INDEX IF NOT EXISTS employee_optional_field_view_rebuild_by_employee
+    ON employee_optional_field_view_rebuild (employee_id, name);
 
 -- No event before version 3 sets an optional field, so the empty view is up to date with the whole log.
 INSERT OR IGNORE INTO projection_checkpoints (projector, last_seq)
